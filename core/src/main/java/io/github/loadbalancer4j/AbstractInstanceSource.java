@@ -1,0 +1,148 @@
+package io.github.loadbalancer4j;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A base for {@link InstanceSource} implementations that keeps the rules every source must keep:
+ * subclasses call {@link #publish(List)} with each whole list they learn and
+ * {@link #publishFailure(Throwable)} when discovery fails; this class collapses duplicate ids,
+ * keeps the last good list, and tells the listeners (catching what they throw).
+ */
+public abstract class AbstractInstanceSource implements InstanceSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractInstanceSource.class);
+
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Object publishLock = new Object();
+    private volatile List<ServiceInstance> current;
+
+    /**
+     * Creates a source whose list starts as {@code initial}.
+     *
+     * @param initial the first list (duplicates collapsed; reported to nobody, as nobody listens yet)
+     */
+    protected AbstractInstanceSource(List<ServiceInstance> initial) {
+        this.current = collapse(initial, new ArrayList<>());
+    }
+
+    @Override
+    public final List<ServiceInstance> instances() {
+        return current;
+    }
+
+    @Override
+    public Subscription subscribe(Listener listener) {
+        requireNonNull(listener, "listener");
+        synchronized (publishLock) {
+            listeners.add(listener);
+            deliver(listener, current);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Applies a new whole list: duplicate ids are collapsed (first wins) and reported, then every
+     * listener gets the list. An empty list is applied: call {@link #publishFailure} instead when
+     * discovery could not be reached.
+     *
+     * @param instances the whole current list
+     */
+    protected final void publish(List<ServiceInstance> instances) {
+        requireNonNull(instances, "instances");
+        List<ServiceInstance> dropped = new ArrayList<>();
+        List<ServiceInstance> list = collapse(instances, dropped);
+        synchronized (publishLock) {
+            current = list;
+            for (Listener l : listeners) {
+                if (!dropped.isEmpty()) {
+                    try {
+                        l.onDuplicateInstances(List.copyOf(dropped));
+                    } catch (RuntimeException e) {
+                        LOG.warn("Instance source listener {} failed on duplicates", l, e);
+                    }
+                }
+                deliver(l, list);
+            }
+        }
+    }
+
+    /**
+     * Reports a discovery failure; the last good list stays in force.
+     *
+     * @param cause what went wrong
+     */
+    protected final void publishFailure(Throwable cause) {
+        requireNonNull(cause, "cause");
+        for (Listener l : listeners) {
+            try {
+                l.onDiscoveryFailure(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("Instance source listener {} failed on a discovery failure", l, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        listeners.clear();
+    }
+
+    private static void deliver(Listener l, List<ServiceInstance> list) {
+        try {
+            l.onInstances(list);
+        } catch (RuntimeException e) {
+            LOG.warn("Instance source listener {} failed", l, e);
+        }
+    }
+
+    private static List<ServiceInstance> collapse(List<ServiceInstance> in, List<ServiceInstance> dropped) {
+        Set<String> seen = new HashSet<>();
+        List<ServiceInstance> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            ServiceInstance instance = requireNonNull(in.get(i), "instances[" + i + "]");
+            if (seen.add(instance.id())) {
+                out.add(instance);
+            } else {
+                dropped.add(instance);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A read-only view of a list fixed at construction. */
+    static final class Fixed implements InstanceSource {
+        private final MutableInstanceSource delegate;
+
+        Fixed(MutableInstanceSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<ServiceInstance> instances() {
+            return delegate.instances();
+        }
+
+        @Override
+        public Subscription subscribe(Listener listener) {
+            return delegate.subscribe(listener);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public String toString() {
+            return "InstanceSource.of(" + instances() + ")";
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.loadbalancer4j;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A call found no instance to go to. The message names the load balancer and why, e.g.
+ * {@code LoadBalancer 'orders' has no available instance (3 known: 2 circuit open, 1 unhealthy)} or
+ * {@code LoadBalancer 'orders' has no available instance (0 known: discovery returned no instances)}.
+ *
+ * <p>Deliberately not a resilience4j {@code CallNotPermittedException}: that one says a breaker
+ * refused, this one says a whole service has nowhere to go.
+ */
+public class NoAvailableInstanceException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String loadBalancerName;
+    private final String reason;
+
+    /**
+     * @param loadBalancerName the load balancer's name
+     * @param reason why, e.g. {@code (3 known: 2 circuit open, 1 unhealthy)}
+     */
+    public NoAvailableInstanceException(String loadBalancerName, String reason) {
+        super("LoadBalancer '" + requireNonNull(loadBalancerName, "loadBalancerName") + "' has no available instance "
+                + requireNonNull(reason, "reason"));
+        this.loadBalancerName = loadBalancerName;
+        this.reason = reason;
+    }
+
+    /** @return the load balancer's name */
+    public String getLoadBalancerName() {
+        return loadBalancerName;
+    }
+
+    /** @return why no instance was available, as in the message */
+    public String getReason() {
+        return reason;
+    }
+}

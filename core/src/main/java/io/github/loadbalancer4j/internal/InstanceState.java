@@ -1,0 +1,169 @@
+package io.github.loadbalancer4j.internal;
+
+import io.github.loadbalancer4j.Candidate;
+import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+/**
+ * Everything the load balancer knows about one instance: its breaker, in-flight count, peak-EWMA
+ * latency, health and effective weight. It outlives strategy changes, which is what lets a strategy
+ * be swapped with nothing lost. Public only for other loadbalancer4j modules; not API.
+ */
+public final class InstanceState implements Candidate {
+
+    /** Finagle's peak-EWMA decay time. */
+    static final long DECAY_NANOS = Duration.ofSeconds(10).toNanos();
+    /** A failure is recorded as a latency of at least this much, so that fast failures do not attract traffic. */
+    static final long FAILURE_PENALTY_NANOS = Duration.ofSeconds(1).toNanos();
+    /** Below this age, exp(-age/decay) is replaced by its first-order approximation (error under 1e-6). */
+    private static final long LINEAR_DECAY_LIMIT_NANOS = DECAY_NANOS / 1000;
+
+    private static final VarHandle IN_FLIGHT;
+
+    static {
+        try {
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(InstanceState.class, "inFlight", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final CircuitBreaker circuitBreaker;
+    private final CoarseTicker recent;
+    private volatile ServiceInstance instance;
+
+    @SuppressWarnings("unused") // updated through IN_FLIGHT
+    private volatile int inFlight;
+
+    // Peak EWMA. Updates race without a lock: a lost update only loses one sample of a heuristic.
+    private volatile double cost;
+    private volatile long stamp;
+
+    private volatile CircuitBreaker.State seenState;
+    private volatile InstanceStatus.Health health = InstanceStatus.Health.UNKNOWN;
+    private volatile double weightFactor = 1.0;
+
+    /** Written only under the load balancer's lock. */
+    boolean available;
+
+    InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent) {
+        this.instance = instance;
+        this.circuitBreaker = circuitBreaker;
+        this.recent = recent;
+        this.seenState = circuitBreaker.getState();
+    }
+
+    @Override
+    public ServiceInstance instance() {
+        return instance;
+    }
+
+    void instance(ServiceInstance updated) {
+        this.instance = updated;
+    }
+
+    /** @return the instance's breaker */
+    public CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    @Override
+    public double weight() {
+        return instance.weight() * weightFactor;
+    }
+
+    void weightFactor(double factor) {
+        this.weightFactor = factor;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public double latencyCost() {
+        double c = cost;
+        if (c == 0.0) {
+            return 0.0;
+        }
+        long age = recent.read() - stamp;
+        return age <= LINEAR_DECAY_LIMIT_NANOS ? c : c * Math.exp(-(double) age / DECAY_NANOS);
+    }
+
+    /** @return what health checking says */
+    public InstanceStatus.Health health() {
+        return health;
+    }
+
+    void health(InstanceStatus.Health health) {
+        this.health = health;
+    }
+
+    void started() {
+        IN_FLIGHT.getAndAdd(this, 1);
+    }
+
+    /**
+     * Ends a call: in-flight down, latency into the EWMA.
+     *
+     * @return whether the breaker's state differs from the one the load balancer last saw
+     */
+    boolean ended(long durationNanos, long nowNanos, boolean failed) {
+        IN_FLIGHT.getAndAdd(this, -1);
+        observe(failed ? Math.max(durationNanos, FAILURE_PENALTY_NANOS) : durationNanos, nowNanos);
+        return circuitBreaker.getState() != seenState;
+    }
+
+    /** Gives back a call that never ran. */
+    boolean released() {
+        IN_FLIGHT.getAndAdd(this, -1);
+        return circuitBreaker.getState() != seenState;
+    }
+
+    private void observe(long rtt, long now) {
+        double c = cost;
+        long age = Math.max(now - stamp, 0);
+        if (rtt > c) {
+            c = rtt;
+        } else {
+            double w = age <= LINEAR_DECAY_LIMIT_NANOS ? 1.0 - (double) age / DECAY_NANOS : Math.exp(-(double) age / DECAY_NANOS);
+            c = c * w + rtt * (1.0 - w);
+        }
+        cost = c;
+        stamp = now;
+    }
+
+    /** @return whether the breaker's state changed since last seen (and records the new one) */
+    boolean refreshSeenState() {
+        CircuitBreaker.State now = circuitBreaker.getState();
+        boolean changed = now != seenState;
+        seenState = now;
+        return changed;
+    }
+
+    /** @return whether the breaker lets calls through in its current state (a HALF_OPEN breaker may still refuse) */
+    boolean circuitPermits() {
+        switch (circuitBreaker.getState()) {
+            case OPEN:
+            case FORCED_OPEN:
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    InstanceStatus status() {
+        return new InstanceStatus(instance, circuitBreaker, health, available, inFlight,
+                Duration.ofNanos((long) latencyCost()), weight());
+    }
+
+    @Override
+    public String toString() {
+        return instance.id() + "{" + circuitBreaker.getState() + ", inFlight=" + inFlight + '}';
+    }
+}

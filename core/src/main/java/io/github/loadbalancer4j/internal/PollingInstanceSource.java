@@ -1,0 +1,74 @@
+package io.github.loadbalancer4j.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.loadbalancer4j.AbstractInstanceSource;
+import io.github.loadbalancer4j.ServiceInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@code InstanceSource.polling}: fetches on its own daemon thread and keeps the last good list. */
+public final class PollingInstanceSource extends AbstractInstanceSource {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Callable<? extends List<ServiceInstance>> fetch;
+    private final ScheduledExecutorService scheduler;
+
+    /**
+     * Starts polling at once.
+     *
+     * @param fetch returns the whole list
+     * @param interval time between fetches
+     */
+    public PollingInstanceSource(Callable<? extends List<ServiceInstance>> fetch, Duration interval) {
+        super(List.of());
+        this.fetch = requireNonNull(fetch, "fetch");
+        requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loadbalancer4j-polling-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        poll();
+        scheduler.scheduleWithFixedDelay(this::poll, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void poll() {
+        List<ServiceInstance> list;
+        try {
+            list = fetch.call();
+        } catch (Throwable e) {
+            publishFailure(e);
+            return;
+        }
+        if (list == null) {
+            publishFailure(new IllegalStateException("fetch returned null (expected: a list, empty when there are no instances)"));
+            return;
+        }
+        try {
+            publish(list);
+        } catch (RuntimeException e) {
+            publishFailure(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        super.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PollingInstanceSource" + instances();
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Client-side load balancing in the style of resilience4j: {@link io.github.loadbalancer4j.LoadBalancer}
+ * decorates plain functional calls, picks an available {@link io.github.loadbalancer4j.ServiceInstance}
+ * with a {@link io.github.loadbalancer4j.SelectionStrategy} and keeps sick instances out with one
+ * resilience4j circuit breaker per instance.
+ */
+@NullMarked
+package io.github.loadbalancer4j;
+
+import org.jspecify.annotations.NullMarked;

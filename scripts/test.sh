@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test, with the real backends the tests need.
+# Installs dnsmasq-base if it is missing (needs root, as on CI), starts it, and runs Maven with
+# -Dloadbalancer4j.requireBackends=true so that a test whose backend is missing fails instead of skipping.
+# Extra arguments go to Maven, e.g. scripts/test.sh -pl core -am
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+source scripts/backends.sh
+trap stop_backends EXIT
+
+mvn -B -ntp verify -Dloadbalancer4j.requireBackends=true "$@"

@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -250,7 +249,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             return again;
         }
         InstanceState[] all = s.selectable;
-        int offset = ThreadLocalRandom.current().nextInt(all.length);
+        int offset = Randomness.current().nextInt(all.length);
         for (int i = 0; i < all.length; i++) {
             InstanceState candidate = all[(offset + i) % all.length];
             if (!ctx.isTried(candidate.instance())) {

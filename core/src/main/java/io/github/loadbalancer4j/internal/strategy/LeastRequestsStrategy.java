@@ -5,7 +5,8 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import java.util.concurrent.ThreadLocalRandom;
+import io.github.loadbalancer4j.internal.Randomness;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +51,7 @@ public final class LeastRequestsStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
+            RandomGenerator random = Randomness.current();
             int n = candidates.length;
             int i = random.nextInt(n);
             int j = random.nextInt(n - 1);
@@ -77,7 +78,7 @@ public final class LeastRequestsStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
+            RandomGenerator random = Randomness.current();
             int n = candidates.length;
             int i = random.nextInt(n);
             int j = random.nextInt(n - 1);

@@ -5,10 +5,10 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import java.util.concurrent.ThreadLocalRandom;
+import io.github.loadbalancer4j.internal.Randomness;
 import org.jspecify.annotations.Nullable;
 
-/** Uniform random choice with {@link ThreadLocalRandom}: no shared state at all between callers. */
+/** Uniform random choice with {@link java.util.concurrent.ThreadLocalRandom} (or {@link Randomness}): no shared state at all between callers. */
 public final class RandomStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
@@ -50,7 +50,7 @@ public final class RandomStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            return candidates[ThreadLocalRandom.current().nextInt(candidates.length)];
+            return candidates[Randomness.current().nextInt(candidates.length)];
         }
 
         @Override

@@ -5,7 +5,7 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import java.util.concurrent.ThreadLocalRandom;
+import io.github.loadbalancer4j.internal.Randomness;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +46,7 @@ public final class RoundRobinStrategy implements SelectionStrategy {
         private final String strategy;
         private final Candidate[] candidates;
         // A random start, so that a selector rebuilt often (breakers flapping) does not favour the first candidates.
-        private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 30));
+        private final AtomicInteger next = new AtomicInteger(Randomness.current().nextInt(1 << 30));
 
         RoundRobinSelector(String strategy, Candidate[] candidates) {
             this.strategy = strategy;

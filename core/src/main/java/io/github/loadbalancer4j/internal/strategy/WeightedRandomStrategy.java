@@ -5,7 +5,7 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import java.util.concurrent.ThreadLocalRandom;
+import io.github.loadbalancer4j.internal.Randomness;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,7 +92,7 @@ public final class WeightedRandomStrategy implements SelectionStrategy {
         @Override
         public @Nullable Candidate select(SelectionContext context) {
             int n = keep.length;
-            double u = ThreadLocalRandom.current().nextDouble() * n;
+            double u = Randomness.current().nextDouble() * n;
             int column = Math.min((int) u, n - 1);
             return candidates[u - column < keep[column] ? column : alias[column]];
         }

@@ -5,7 +5,7 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import java.util.concurrent.ThreadLocalRandom;
+import io.github.loadbalancer4j.internal.Randomness;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -141,7 +141,7 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
         private final Candidate[] schedule;
         private final int candidates;
         // A random start, so that a selector rebuilt often does not favour the head of the schedule.
-        private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 30));
+        private final AtomicInteger next = new AtomicInteger(Randomness.current().nextInt(1 << 30));
 
         ScheduleSelector(Candidate[] schedule, int candidates) {
             this.schedule = schedule;
@@ -164,7 +164,7 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
         /** cumulative[i] = weights[0] + ... + weights[i]. */
         private final double[] cumulative;
         private final double total;
-        private final AtomicLong next = new AtomicLong(ThreadLocalRandom.current().nextLong());
+        private final AtomicLong next = new AtomicLong(Randomness.current().nextLong());
 
         GoldenRatioSelector(Candidate[] candidates, double[] weights) {
             this.candidates = candidates;

@@ -1,0 +1,316 @@
+package io.github.loadbalancer4j.benchmarks.sim;
+
+import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.Lease;
+import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.NoAvailableInstanceException;
+import io.github.loadbalancer4j.SelectionContext;
+import io.github.loadbalancer4j.SelectionStrategy;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.internal.Randomness;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One run: one scenario, one strategy, one variant, one seed, on one thread. The real load balancer
+ * (strategy, per-instance breakers on the virtual clock) picks through {@link LoadBalancer#acquire(SelectionContext)};
+ * each lease ends when the simulated answer or the client's timeout arrives in virtual time, so
+ * in-flight counts, latencies and breaker windows are the load balancer's own.
+ *
+ * <p>Failover is the FailoverRetry rule played on the lease API, because FailoverRetry's decorators
+ * block a thread per call and virtual time has none to block: a failed or timed-out attempt is tried
+ * again with {@code acquire(ctx.excluding(previous))} (never an instance the call tried while an
+ * untried one is available), at once, at most {@code retries} times, each retry withdrawn from the
+ * retry budget, each call depositing once.
+ */
+final class Run {
+
+    /** What a backend's failed answer looks like to the breaker. */
+    static final class BackendFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BackendFailure() {
+            super("simulated failure", null, false, false);
+        }
+    }
+
+    /** What the client's timeout looks like to the breaker. */
+    static final class AttemptTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptTimeout() {
+            super("simulated timeout", null, false, false);
+        }
+    }
+
+    private static final BackendFailure FAILURE = new BackendFailure();
+    private static final AttemptTimeout TIMEOUT = new AttemptTimeout();
+
+    private final Scenario scenario;
+    private final String strategyLabel;
+    private final SelectionStrategy strategy;
+    private final Variant variant;
+    private final long seed;
+    private final Function<VirtualTime, RetryAllowance> allowances;
+
+    private final VirtualTime time = new VirtualTime();
+    private final EventLoop loop = new EventLoop(time);
+    private final Map<String, Integer> backendIndex = new HashMap<>();
+    private SimulatedBackend[] backends = new SimulatedBackend[0];
+    private @Nullable LoadBalancer lb;
+    private RetryAllowance allowance = RetryAllowance.UNLIMITED;
+    private @Nullable SplittableRandom keys;
+
+    private final long[] attempts;
+    private long[] latencies = new long[1024];
+    private int calls;
+    private long successes;
+    private long retries;
+    private long refused;
+    private long noInstance;
+
+    Run(Scenario scenario, String strategyLabel, SelectionStrategy strategy, Variant variant, long seed,
+            Function<VirtualTime, RetryAllowance> allowances) {
+        this.scenario = scenario;
+        this.strategyLabel = strategyLabel;
+        this.strategy = strategy;
+        this.variant = variant;
+        this.seed = seed;
+        this.allowances = allowances;
+        this.attempts = new long[scenario.backends().size()];
+    }
+
+    RunResult execute() {
+        SplittableRandom master = new SplittableRandom(seed);
+        SplittableRandom arrivals = master.split();
+        List<ServiceInstance> instances = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        backends = new SimulatedBackend[scenario.backends().size()];
+        for (int i = 0; i < backends.length; i++) {
+            Backend b = scenario.backends().get(i);
+            ServiceInstance instance = ServiceInstance.builder("10.0." + (i / 250) + "." + (i % 250 + 1), 8080)
+                    .id(b.name()).zone(b.zone()).weight(b.weight()).build();
+            instances.add(instance);
+            names.add(b.name());
+            backendIndex.put(b.name(), i);
+            backends[i] = new SimulatedBackend(b, loop, master.split());
+        }
+        keys = scenario.hashKeys() > 0 ? master.split() : null;
+        if (variant.retries() > 0 && variant.hasBudget()) {
+            allowance = allowances.apply(time);
+        }
+        LoadBalancerConfig config = LoadBalancerConfig.custom()
+                .selectionStrategy(strategy)
+                .circuitBreakerConfig(variant.breakerConfig())
+                .clock(time)
+                .ticker(time)
+                .build();
+        Randomness.useOnCurrentThread(master.split());
+        try (LoadBalancer balancer = LoadBalancer.of(scenario.name(), InstanceSource.of(instances), config)) {
+            lb = balancer;
+            startLoad(arrivals);
+            loop.run();
+        } finally {
+            Randomness.useOnCurrentThread(null);
+        }
+        double seconds = (scenario.duration().toNanos() - scenario.warmup().toNanos()) / 1e9;
+        return new RunResult(strategyLabel, variant.label(), java.util.Arrays.copyOf(latencies, calls), successes,
+                attempts, names, retries, refused, noInstance, seconds);
+    }
+
+    private void startLoad(SplittableRandom random) {
+        Load load = scenario.load();
+        long end = scenario.duration().toNanos();
+        switch (load.kind) {
+            case POISSON:
+                poisson(random, 1e9 / load.perSecond, end);
+                break;
+            case FIXED_RATE:
+                fixedRate(0, 1e9 / load.perSecond, end);
+                break;
+            default:
+                for (int i = 0; i < load.callers; i++) {
+                    new Caller(load.intervalNanos, end).start((long) (random.nextDouble() * load.intervalNanos));
+                }
+        }
+    }
+
+    private void poisson(SplittableRandom random, double meanGapNanos, long end) {
+        long next = loop.now() + Math.round(-Math.log(1.0 - random.nextDouble()) * meanGapNanos);
+        if (next < end) {
+            loop.at(next, () -> {
+                startCall(null);
+                poisson(random, meanGapNanos, end);
+            });
+        }
+    }
+
+    private void fixedRate(long k, double gapNanos, long end) {
+        long next = Math.round(k * gapNanos);
+        if (next < end) {
+            loop.at(next, () -> {
+                startCall(null);
+                fixedRate(k + 1, gapNanos, end);
+            });
+        }
+    }
+
+    /** A closed-loop caller: sends at a tick when idle; a tick missed while waiting is taken on the answer. */
+    private final class Caller {
+        private final long interval;
+        private final long end;
+        private boolean waiting;
+        private boolean tickPending;
+
+        Caller(long interval, long end) {
+            this.interval = interval;
+            this.end = end;
+        }
+
+        void start(long phase) {
+            loop.at(phase, this::tick);
+        }
+
+        private void tick() {
+            if (waiting) {
+                tickPending = true;
+            } else {
+                send();
+            }
+            if (loop.now() + interval < end) {
+                loop.after(interval, this::tick);
+            }
+        }
+
+        private void send() {
+            waiting = true;
+            startCall(this);
+        }
+
+        void answered() {
+            waiting = false;
+            if (tickPending && loop.now() < end) {
+                tickPending = false;
+                send();
+            }
+        }
+    }
+
+    private final class Call {
+        final long start = loop.now();
+        final boolean measured = start >= scenario.warmup().toNanos();
+        final @Nullable Caller caller;
+        int attemptsMade;
+
+        Call(@Nullable Caller caller) {
+            this.caller = caller;
+        }
+    }
+
+    private void startCall(@Nullable Caller caller) {
+        Call call = new Call(caller);
+        SplittableRandom k = keys;
+        SelectionContext ctx = k == null ? SelectionContext.empty() : SelectionContext.ofHashKey(k.nextInt(scenario.hashKeys()));
+        if (variant.retries() > 0) {
+            allowance.deposit();
+        }
+        attempt(call, ctx);
+    }
+
+    private void attempt(Call call, SelectionContext ctx) {
+        Lease lease;
+        try {
+            lease = lb.acquire(ctx);
+        } catch (NoAvailableInstanceException e) {
+            if (call.measured) {
+                noInstance++;
+            }
+            finish(call, false);
+            return;
+        }
+        call.attemptsMade++;
+        int b = backendIndex.get(lease.instance().id());
+        if (call.measured) {
+            attempts[b]++;
+        }
+        Attempt attempt = new Attempt(call, ctx, lease);
+        backends[b].receive(attempt);
+        if (scenario.timeout() != null) {
+            loop.after(scenario.timeout().toNanos(), attempt::timedOut);
+        }
+    }
+
+    private final class Attempt implements SimulatedBackend.Request {
+        private final Call call;
+        private final SelectionContext ctx;
+        private final Lease lease;
+        private boolean over;
+
+        Attempt(Call call, SelectionContext ctx, Lease lease) {
+            this.call = call;
+            this.ctx = ctx;
+            this.lease = lease;
+        }
+
+        @Override
+        public void answered(boolean success) {
+            if (over) {
+                return; // the client gave up on it already
+            }
+            over = true;
+            if (success) {
+                lease.onSuccess();
+                finish(call, true);
+            } else {
+                lease.onError(FAILURE);
+                failed(call, ctx, lease.instance());
+            }
+        }
+
+        void timedOut() {
+            if (over) {
+                return;
+            }
+            over = true;
+            lease.onError(TIMEOUT);
+            failed(call, ctx, lease.instance());
+        }
+    }
+
+    private void failed(Call call, SelectionContext ctx, ServiceInstance tried) {
+        if (call.attemptsMade <= variant.retries()) {
+            if (allowance.tryWithdraw()) {
+                if (call.measured) {
+                    retries++;
+                }
+                attempt(call, ctx.excluding(tried));
+                return;
+            }
+            if (call.measured) {
+                refused++;
+            }
+        }
+        finish(call, false);
+    }
+
+    private void finish(Call call, boolean success) {
+        if (call.measured) {
+            if (calls == latencies.length) {
+                latencies = java.util.Arrays.copyOf(latencies, calls * 2);
+            }
+            latencies[calls++] = loop.now() - call.start;
+            if (success) {
+                successes++;
+            }
+        }
+        if (call.caller != null) {
+            call.caller.answered();
+        }
+    }
+}

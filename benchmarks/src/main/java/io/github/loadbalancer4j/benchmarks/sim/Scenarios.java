@@ -1,0 +1,235 @@
+package io.github.loadbalancer4j.benchmarks.sim;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The built-in scenarios, from published experiments, so that our numbers sit beside theirs (the
+ * project's benchmark plan, P8-P11). Backends alternate between zones "a" and "b", so that
+ * {@code zonePreferring(a)} shows what keeping calls in one zone costs, and calls carry one of 1,000
+ * hash keys, so that {@code consistentHash} routes by key (the other strategies ignore keys).
+ */
+public final class Scenarios {
+
+    private static final int KEYS = 1000;
+
+    private Scenarios() {
+    }
+
+    /** @return the built-in scenarios by name, in the order {@code all} runs them */
+    public static Map<String, Supplier<Scenario>> all() {
+        Map<String, Supplier<Scenario>> m = new LinkedHashMap<>();
+        m.put("slow-backend", Scenarios::slowBackend);
+        m.put("mixed-backends", Scenarios::mixedBackends);
+        m.put("supermarket", Scenarios::supermarket);
+        m.put("black-hole", Scenarios::blackHole);
+        m.put("cold-start", Scenarios::coldStart);
+        m.put("slow-middle", Scenarios::slowMiddle);
+        return m;
+    }
+
+    private static String zone(int i) {
+        return i % 2 == 0 ? "a" : "b";
+    }
+
+    private static Duration s(double seconds) {
+        return Duration.ofNanos(Math.round(seconds * 1e9));
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+
+    /**
+     * P8, Linkerd's "Beyond Round Robin" (2016): 11 backends around 167 ms (sd 5 ms), 1000 calls/s
+     * for 60 s; from 15 s to 45 s one backend answers in 2 s; the client gives up after 1 s. Breakers
+     * do not open (the experiment's client timed out, the balancer never saw a failure).
+     *
+     * @return the scenario
+     */
+    public static Scenario slowBackend() {
+        Scenario.Builder b = Scenario.builder("slow-backend").hashKeys(KEYS).title("P8 slow backend")
+                .description("Linkerd, Beyond Round Robin (2016): one of 11 backends answers in 2 s from 15 s to 45 s")
+                .load(Load.poisson(1000)).duration(s(60)).timeout(s(1))
+                .variant(Variant.plain()).variant(Variant.plain().withRetries(1));
+        for (int i = 0; i < 11; i++) {
+            Backend.Builder backend = Backend.builder(i == 10 ? "slow" : "b" + i).latency(Latency.normal(ms(167), ms(5)))
+                    .zone(zone(i));
+            if (i == 10) {
+                backend.latencyDuring(s(15), s(45), Latency.fixed(s(2)));
+            }
+            b.backend(backend.build());
+        }
+        b.published("Linkerd 2016, share of calls done within 1 s: round robin 95.4%, least loaded 99.0%, peak EWMA 99.8%")
+                .published("bars: roundRobin 95.35-95.55%; leastRequests 98.8-99.3%; peakEwma >= 99.75% with p99 <= 185 ms;"
+                        + " peakEwma + FailoverRetry(1) >= 99.99% within 2 s; roundRobin < leastRequests < peakEwma");
+        b.bar(new Bar("roundRobin 95.35-95.55%", o -> band(o.get("roundRobin", "plain").successRate() * 100, 95.35, 95.55, "%")));
+        b.bar(new Bar("leastRequests 98.8-99.3%", o -> band(o.get("leastRequests", "plain").successRate() * 100, 98.8, 99.3, "%")));
+        b.bar(new Bar("peakEwma >= 99.75% with p99 <= 185 ms", o -> {
+            RunResult r = o.get("peakEwma", "plain");
+            return new Bar.Verdict(r.successRate() * 100 >= 99.75 && r.percentileMillis(0.99) <= 185,
+                    pct(r.successRate()) + ", p99 " + Report.ms(r.percentileMillis(0.99)) + " ms");
+        }));
+        b.bar(new Bar("peakEwma + FailoverRetry(1) >= 99.99% within 2 s", o -> {
+            RunResult r = o.get("peakEwma", "FailoverRetry(1)");
+            return new Bar.Verdict(r.successRate() * 100 >= 99.99, pct(r.successRate()));
+        }));
+        b.bar(new Bar("roundRobin < leastRequests < peakEwma", o -> {
+            double rr = o.get("roundRobin", "plain").successRate();
+            double lr = o.get("leastRequests", "plain").successRate();
+            double pe = o.get("peakEwma", "plain").successRate();
+            return new Bar.Verdict(rr < lr && lr < pe, pct(rr) + " < " + pct(lr) + " < " + pct(pe));
+        }));
+        return b.build();
+    }
+
+    /**
+     * P9, Linkerd's "Making things faster by adding more steps" (2017): 10 backends with fixed
+     * latencies 0-640 ms, one at 1 s with 60% success, one at 2 s with 40% success; 50 callers on a
+     * 100 ms ticker, each waiting for its answer; breakers open at 50% failures over 20 calls
+     * (minimum 5) for 10 s, 3 probes. No client timeout.
+     *
+     * @return the scenario
+     */
+    public static Scenario mixedBackends() {
+        Scenario.Builder b = Scenario.builder("mixed-backends").hashKeys(KEYS).title("P9 mixed backends")
+                .description("Linkerd, Making things faster by adding more steps (2017): 10 backends of very different speed,"
+                        + " two of them failing often; a closed loop of 50 callers")
+                .load(Load.closedLoop(50, ms(100))).duration(s(120)).warmup(s(10))
+                .variant(Variant.plain())
+                .variant(Variant.plain().withBreakers(Variant.linkerdBreakers()))
+                .variant(Variant.plain().withBreakers(Variant.linkerdBreakers()).withRetries(2));
+        long[] fixed = {0, 10, 20, 40, 80, 160, 320, 640};
+        for (int i = 0; i < fixed.length; i++) {
+            b.backend(Backend.builder("b" + fixed[i] + "ms").latency(Latency.fixed(ms(fixed[i]))).zone(zone(i)).build());
+        }
+        b.backend(Backend.builder("b1s").latency(Latency.fixed(s(1))).successRate(0.6).zone(zone(8)).build());
+        b.backend(Backend.builder("b2s").latency(Latency.fixed(s(2))).successRate(0.4).zone(zone(9)).build());
+        b.published("Linkerd 2017, peak EWMA + retries + failure accrual: 100% success, p50 42 ms, p95 604 ms, p99 734 ms, 316 calls/s")
+                .published("Linkerd 2017, plain round robin: 88% success, p50 86 ms, p95 1739 ms, p99 2100 ms, 109 calls/s");
+        b.bar(new Bar("peakEwma + breakers + FailoverRetry(2): 100% success, p50 <= 42, p95 <= 604, p99 <= 734 ms, >= 316 calls/s",
+                o -> {
+                    RunResult r = o.get("peakEwma", "breakers + FailoverRetry(2)");
+                    boolean holds = r.successRate() >= 1.0 && r.percentileMillis(0.5) <= 42 && r.percentileMillis(0.95) <= 604
+                            && r.percentileMillis(0.99) <= 734 && r.callsPerSecond() >= 316;
+                    return new Bar.Verdict(holds, pct(r.successRate()) + ", p50 " + Report.ms(r.percentileMillis(0.5)) + ", p95 "
+                            + Report.ms(r.percentileMillis(0.95)) + ", p99 " + Report.ms(r.percentileMillis(0.99)) + " ms, "
+                            + String.format(Locale.ROOT, "%.0f", r.callsPerSecond()) + " calls/s");
+                }));
+        b.bar(new Bar("beside Linkerd's plain round robin (88%, p50 86, p95 1739, p99 2100 ms, 109 calls/s)", o -> {
+            RunResult r = o.get("roundRobin", "plain");
+            return new Bar.Verdict(true, pct(r.successRate()) + ", p50 " + Report.ms(r.percentileMillis(0.5)) + ", p95 "
+                    + Report.ms(r.percentileMillis(0.95)) + ", p99 " + Report.ms(r.percentileMillis(0.99)) + " ms, "
+                    + String.format(Locale.ROOT, "%.0f", r.callsPerSecond()) + " calls/s");
+        }));
+        return b.build();
+    }
+
+    /**
+     * P10, the supermarket model (Mitzenmacher 2001): 100 backends each serving one call at a time,
+     * exponential service time of mean 1 s, Poisson arrivals at 90 calls/s (load 0.9); the mean time
+     * in system is the figure.
+     *
+     * @return the scenario
+     */
+    public static Scenario supermarket() {
+        Scenario.Builder b = Scenario.builder("supermarket").hashKeys(KEYS).title("P10 supermarket")
+                .description("Mitzenmacher 2001: 100 single-server FIFO queues, exponential service (mean 1 s), Poisson arrivals"
+                        + " at 0.9 x capacity; the mean time in system")
+                .load(Load.poisson(90)).duration(s(1000)).warmup(s(100))
+                .variant(Variant.plain());
+        for (int i = 0; i < 100; i++) {
+            b.backend(Backend.builder("q" + i).latency(Latency.exponential(s(1))).concurrency(1).zone(zone(i)).build());
+        }
+        b.published("theory (Mitzenmacher 2001), mean time in system at load 0.9: two choices (d = 2) 2.61 s; random 10 s (M/M/1)");
+        b.bar(new Bar("leastRequests mean time in system within 20% of 2.61 s",
+                o -> band(o.get("leastRequests", "plain").meanMillis() / 1000, 2.61 * 0.8, 2.61 * 1.2, " s")));
+        b.bar(new Bar("random about 10 s (within 20%)",
+                o -> band(o.get("random", "plain").meanMillis() / 1000, 8, 12, " s")));
+        return b.build();
+    }
+
+    /**
+     * P11, the black hole: one of 10 backends fails every call in about 1 ms; the others answer in
+     * about 100 ms. Fast failures must not attract traffic.
+     *
+     * @return the scenario
+     */
+    public static Scenario blackHole() {
+        Scenario.Builder b = Scenario.builder("black-hole").hashKeys(KEYS).title("P11 black hole")
+                .description("one of 10 backends fails every call in ~1 ms, the others answer in ~100 ms; 1000 calls/s for 60 s")
+                .load(Load.poisson(1000)).duration(s(60)).timeout(s(1))
+                .variant(Variant.plain())
+                .variant(Variant.plain().withBreakers(Variant.defaultBreakers()))
+                .variant(Variant.plain().withBreakers(Variant.defaultBreakers()).withRetries(1));
+        for (int i = 0; i < 9; i++) {
+            b.backend(Backend.builder("b" + i).latency(Latency.normal(ms(100), ms(20))).zone(zone(i)).build());
+        }
+        b.backend(Backend.builder("hole").latency(Latency.normal(ms(1), Duration.ofNanos(200_000))).successRate(0).zone(zone(9)).build());
+        b.published("plan: peakEwma alone sends <= 5% of attempts to the black hole; with breakers ~0%"
+                + " (least-loaded balancers without a failure penalty are known to send most traffic there)");
+        b.bar(new Bar("peakEwma alone sends <= 5% of attempts to the black hole",
+                o -> share(o.get("peakEwma", "plain").attemptShare("hole"), 0.05)));
+        b.bar(new Bar("peakEwma with breakers ~0% (<= 0.5%)",
+                o -> share(o.get("peakEwma", "breakers").attemptShare("hole"), 0.005)));
+        return b.build();
+    }
+
+    /**
+     * Cold start, after Finagle's load balancer simulation: 10 backends around 100 ms (sd 20 ms),
+     * 1250 calls/s for 45 s; one backend is 5x slower for the first 10 s and 10x slower from 19 s to 23 s.
+     *
+     * @return the scenario
+     */
+    public static Scenario coldStart() {
+        Scenario.Builder b = Scenario.builder("cold-start").hashKeys(KEYS).title("cold start")
+                .description("after Finagle's Simulation.scala: one of 10 backends is 5x slower for the first 10 s"
+                        + " and 10x slower from 19 s to 23 s")
+                .load(Load.poisson(1250)).duration(s(45)).timeout(s(1));
+        for (int i = 0; i < 10; i++) {
+            Backend.Builder backend = Backend.builder(i == 0 ? "cold" : "b" + i).latency(Latency.normal(ms(100), ms(20))).zone(zone(i));
+            if (i == 0) {
+                backend.slowerDuring(s(0), s(10), 5).slowerDuring(s(19), s(23), 10);
+            }
+            b.backend(backend.build());
+        }
+        b.published("Finagle publishes the simulation, not figures: the strategies are compared among themselves");
+        return b.build();
+    }
+
+    /**
+     * Slow middle, after Finagle's load balancer simulation: 10 backends around 100 ms (sd 20 ms),
+     * 1250 calls/s for 60 s; one backend is 10x slower from 15 s to 45 s.
+     *
+     * @return the scenario
+     */
+    public static Scenario slowMiddle() {
+        Scenario.Builder b = Scenario.builder("slow-middle").hashKeys(KEYS).title("slow middle")
+                .description("after Finagle's Simulation.scala: one of 10 backends is 10x slower from 15 s to 45 s")
+                .load(Load.poisson(1250)).duration(s(60)).timeout(s(1));
+        for (int i = 0; i < 10; i++) {
+            Backend.Builder backend = Backend.builder(i == 0 ? "slow" : "b" + i).latency(Latency.normal(ms(100), ms(20))).zone(zone(i));
+            if (i == 0) {
+                backend.slowerDuring(s(15), s(45), 10);
+            }
+            b.backend(backend.build());
+        }
+        b.published("Finagle publishes the simulation, not figures: the strategies are compared among themselves");
+        return b.build();
+    }
+
+    private static Bar.Verdict band(double value, double low, double high, String unit) {
+        return new Bar.Verdict(value >= low && value <= high, String.format(Locale.ROOT, "%.3f%s", value, unit));
+    }
+
+    private static Bar.Verdict share(double share, double max) {
+        return new Bar.Verdict(share <= max, String.format(Locale.ROOT, "%.3f%% of attempts", share * 100));
+    }
+
+    private static String pct(double rate) {
+        return String.format(Locale.ROOT, "%.3f%%", rate * 100);
+    }
+}

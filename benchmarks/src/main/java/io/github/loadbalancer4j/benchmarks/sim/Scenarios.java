@@ -139,7 +139,7 @@ public final class Scenarios {
         Scenario.Builder b = Scenario.builder("supermarket").hashKeys(KEYS).title("P10 supermarket")
                 .description("Mitzenmacher 2001: 100 single-server FIFO queues, exponential service (mean 1 s), Poisson arrivals"
                         + " at 0.9 x capacity; the mean time in system")
-                .load(Load.poisson(90)).duration(s(1000)).warmup(s(100))
+                .load(Load.poisson(90)).duration(s(4000)).warmup(s(200))
                 .variant(Variant.plain());
         for (int i = 0; i < 100; i++) {
             b.backend(Backend.builder("q" + i).latency(Latency.exponential(s(1))).concurrency(1).zone(zone(i)).build());

@@ -1,0 +1,104 @@
+package io.github.loadbalancer4j.benchmarks.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.loadbalancer4j.SelectionStrategy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SimulatorTest {
+
+    private static Scenario.Builder small() {
+        return Scenario.builder("small").hashKeys(100)
+                .load(Load.poisson(200)).duration(Duration.ofSeconds(10))
+                .backend(Backend.builder("fast").latency(Latency.normal(Duration.ofMillis(20), Duration.ofMillis(5))).build())
+                .backend(Backend.builder("slow").latency(Latency.fixed(Duration.ofMillis(300))).successRate(0.5).build())
+                .backend(Backend.builder("other").latency(Latency.exponential(Duration.ofMillis(30))).build());
+    }
+
+    @Test
+    void sameSeedGivesTheSameTable() {
+        Scenario scenario = small().variant(Variant.plain()).variant(Variant.plain().withBreakers(Variant.defaultBreakers()).withRetries(1))
+                .build();
+
+        String first = Report.markdown(Simulator.run(scenario, 7));
+        String second = Report.markdown(Simulator.run(scenario, 7));
+
+        assertThat(second).isEqualTo(first);
+        assertThat(Report.markdown(Simulator.run(scenario, 8))).isNotEqualTo(first);
+    }
+
+    @Test
+    void timeoutEndsTheAttemptAsAFailureAtTheTimeout() {
+        Scenario scenario = Scenario.builder("timeouts").load(Load.fixedRate(10)).duration(Duration.ofSeconds(5))
+                .timeout(Duration.ofMillis(100))
+                .backend(Backend.builder("stuck").latency(Latency.fixed(Duration.ofSeconds(2))).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin()).variant(Variant.plain()).build();
+
+        RunResult r = Simulator.run(scenario, 1).get("roundRobin", "plain");
+
+        assertThat(r.calls()).isEqualTo(50);
+        assertThat(r.successRate()).isZero();
+        assertThat(r.percentileMillis(0.0)).isEqualTo(100.0);
+        assertThat(r.percentileMillis(1.0)).isEqualTo(100.0);
+    }
+
+    @Test
+    void failoverMovesToAnotherInstanceWithinTheRetries() {
+        Scenario scenario = Scenario.builder("failover").load(Load.fixedRate(100)).duration(Duration.ofSeconds(10))
+                .backend(Backend.builder("broken").latency(Latency.fixed(Duration.ofMillis(5))).successRate(0).build())
+                .backend(Backend.builder("fine").latency(Latency.fixed(Duration.ofMillis(10))).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin())
+                .variant(Variant.plain()).variant(Variant.plain().withRetries(1).withoutBudget()).build();
+
+        Outcome outcome = Simulator.run(scenario, 3);
+
+        RunResult plain = outcome.get("roundRobin", "plain");
+        RunResult retried = outcome.get("roundRobin", "FailoverRetry(1) (no budget)");
+        assertThat(plain.successRate()).isEqualTo(0.5);
+        assertThat(retried.successRate()).isEqualTo(1.0);
+        assertThat(retried.retries()).isEqualTo(retried.attemptsPerBackend()[0]); // every failure moved on, once
+        assertThat(retried.percentileMillis(1.0)).isEqualTo(15.0); // 5 ms failure, then 10 ms on the other
+    }
+
+    @Test
+    void breakersOnTheVirtualClockStopCallsToAFailingBackend() {
+        Scenario scenario = Scenario.builder("breakers").load(Load.fixedRate(100)).duration(Duration.ofSeconds(5))
+                .backend(Backend.builder("broken").latency(Latency.fixed(Duration.ofMillis(5))).successRate(0).build())
+                .backend(Backend.builder("fine").latency(Latency.fixed(Duration.ofMillis(10))).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin())
+                .variant(Variant.plain()).variant(Variant.plain().withBreakers(Variant.defaultBreakers())).build();
+
+        Outcome outcome = Simulator.run(scenario, 3);
+
+        assertThat(outcome.get("roundRobin", "plain").attemptShare("broken")).isEqualTo(0.5);
+        // 5 calls open the breaker; the 10 s open wait outlasts the run.
+        assertThat(outcome.get("roundRobin", "breakers").attemptsPerBackend()[0]).isBetween(5L, 10L);
+    }
+
+    @Test
+    void closedLoopCallerWaitsForItsAnswer() {
+        Scenario scenario = Scenario.builder("closed").load(Load.closedLoop(2, Duration.ofMillis(100)))
+                .duration(Duration.ofSeconds(10))
+                .backend(Backend.builder("slow").latency(Latency.fixed(Duration.ofMillis(250))).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin()).variant(Variant.plain()).build();
+
+        RunResult r = Simulator.run(scenario, 1).get("roundRobin", "plain");
+
+        // Each caller sends every 250 ms (its answer's latency), not every 100 ms.
+        assertThat(r.callsPerSecond()).isBetween(7.5, 8.5);
+    }
+
+    @Test
+    void singleServerQueueMatchesTheory() {
+        Scenario scenario = Scenario.builder("mm1").load(Load.poisson(0.5)).duration(Duration.ofSeconds(20_000))
+                .warmup(Duration.ofSeconds(1000))
+                .backend(Backend.builder("q").latency(Latency.exponential(Duration.ofSeconds(1))).concurrency(1).build())
+                .strategy("random", SelectionStrategy.random()).variant(Variant.plain()).build();
+
+        RunResult r = Simulator.run(scenario, 5).get("random", "plain");
+
+        // M/M/1 at load 0.5: mean time in system 1 / (1 - 0.5) = 2 s.
+        assertThat(r.meanMillis() / 1000).isBetween(1.8, 2.2);
+    }
+}

@@ -12,6 +12,8 @@ import io.github.resilience4j.core.registry.EntryReplacedEvent;
 import io.github.resilience4j.core.registry.RegistryEvent;
 import io.github.resilience4j.core.registry.RegistryEventConsumer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -254,7 +256,7 @@ class LoadBalancerRegistryTest {
     }
 
     @Test
-    void badArgumentsFailAtTheBoundary() {
+    void badLoadBalancerArgumentsFailAtTheBoundaryAndRegisterNothing() {
         LoadBalancerRegistry registry = LoadBalancerRegistry.ofDefaults();
         InstanceSource source = InstanceSource.of(a);
 
@@ -272,21 +274,30 @@ class LoadBalancerRegistryTest {
                 .hasMessage("sourceSupplier returned null for load balancer 'orders' (expected: an InstanceSource)");
         assertThatThrownBy(() -> registry.find(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
         assertThatThrownBy(() -> registry.remove(null)).isInstanceOf(NullPointerException.class).hasMessage("name");
-        assertThatThrownBy(() -> registry.addConfiguration("default", LoadBalancerConfig.ofDefaults()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("configName: 'default' (expected: another name");
-        assertThatThrownBy(() -> registry.addConfiguration("sticky", null))
-                .isInstanceOf(NullPointerException.class).hasMessage("configuration");
-        assertThatThrownBy(() -> LoadBalancerRegistry.custom().addLoadBalancerConfig("", LoadBalancerConfig.ofDefaults()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("configName: '' (expected: a non-blank name)");
-        assertThatThrownBy(() -> LoadBalancerRegistry.custom().withTags(java.util.Collections.singletonMap("app", null)))
-                .isInstanceOf(NullPointerException.class).hasMessage("tags: the value of 'app'");
-        assertThatThrownBy(() -> registry.removeConfiguration("default")).isInstanceOf(IllegalArgumentException.class);
 
         assertThat(registry.getAllLoadBalancers()).isEmpty();
     }
 
+    @Test
+    void badConfigArgumentsFailAtTheBoundary() {
+        LoadBalancerRegistry registry = LoadBalancerRegistry.ofDefaults();
+
+        assertThatThrownBy(() -> registry.addConfiguration("default", LoadBalancerConfig.ofDefaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("configName: 'default' (expected: another name");
+        assertThatThrownBy(() -> registry.addConfiguration("sticky", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("configuration");
+        assertThatThrownBy(() -> registry.removeConfiguration("default")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadBalancerRegistry.custom().addLoadBalancerConfig("", LoadBalancerConfig.ofDefaults()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("configName: '' (expected: a non-blank name)");
+        assertThatThrownBy(() -> LoadBalancerRegistry.custom().withTags(Collections.singletonMap("app", null)))
+                .isInstanceOf(NullPointerException.class).hasMessage("tags: the value of 'app'");
+
+        assertThat(registry.getConfiguration("sticky")).isEmpty();
+        assertThat(registry.getConfiguration("default")).isPresent();
+    }
+
     private static Set<String> names(CircuitBreakerRegistry registry) {
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (CircuitBreaker cb : registry.getAllCircuitBreakers()) {
             names.add(cb.getName());
         }

@@ -131,7 +131,7 @@ public final class Demo {
         boolean[] succeeded = new boolean[calls];
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
-        ProgressBar progress = options.progress() ? new ProgressBarBuilder()
+        @Nullable ProgressBar progress = options.progress() ? new ProgressBarBuilder()
                 .setTaskName("calls")
                 .setInitialMax(calls)
                 .setStyle(ProgressBarStyle.ASCII)

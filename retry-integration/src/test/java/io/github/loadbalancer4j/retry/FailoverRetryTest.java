@@ -175,6 +175,20 @@ class FailoverRetryTest {
     }
 
     @Test
+    void anInterruptedCallIsNotRetried() {
+        LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances(3));
+        Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
+        AtomicInteger attempts = new AtomicInteger();
+
+        assertThatThrownBy(() -> FailoverRetry.executeCallable(retry, lb, RetryBudget.unlimited(), instance -> {
+            attempts.incrementAndGet();
+            throw new InterruptedException("cancelled by the caller");
+        })).isInstanceOf(InterruptedException.class);
+
+        assertThat(attempts).hasValue(1);
+    }
+
+    @Test
     void reusesAnInstanceOnlyAfterEveryAvailableOneWasTried() {
         List<ServiceInstance> instances = instances(2);
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances);

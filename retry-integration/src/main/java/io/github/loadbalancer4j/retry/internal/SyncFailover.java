@@ -89,6 +89,9 @@ public final class SyncFailover {
                 if (!(failure instanceof Exception)) {
                     throw failure; // an Error is not retried, as in resilience4j
                 }
+                if (failure instanceof InterruptedException) {
+                    throw failure; // the caller wants to stop: no further attempt
+                }
                 try {
                     delay = context.onError(failure);
                 } catch (Throwable e) {

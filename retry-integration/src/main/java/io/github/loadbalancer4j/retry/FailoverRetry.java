@@ -299,6 +299,18 @@ public final class FailoverRetry {
         decorateRunnable(retry, loadBalancer, call).run();
     }
 
+    /**
+     * Runs a call without a result, under a budget.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @param budget asked before every retry
+     * @param call the call
+     */
+    public static void executeRunnable(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, Consumer<ServiceInstance> call) {
+        decorateRunnable(retry, loadBalancer, budget, call).run();
+    }
+
     // ------------------------------------------------------------------------------------ Function
 
     /**

@@ -344,6 +344,22 @@ class FailoverRetryTest {
     }
 
     @Test
+    void runnableMovesOnLikeTheOthers() {
+        LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances(3));
+        Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
+        List<String> tried = new ArrayList<>();
+
+        FailoverRetry.executeRunnable(retry, lb, RetryBudget.unlimited(), instance -> {
+            tried.add(instance.id());
+            if (tried.size() < 3) {
+                throw new IllegalStateException("down");
+            }
+        });
+
+        assertThat(tried).doesNotHaveDuplicates().hasSize(3);
+    }
+
+    @Test
     void keyedFunctionKeepsItsKeyAndStillMovesOn() {
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances(3));
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());

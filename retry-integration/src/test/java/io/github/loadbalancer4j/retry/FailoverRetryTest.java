@@ -311,8 +311,10 @@ class FailoverRetryTest {
     void resultsTheRetryRejectsMoveToAnotherInstance() {
         List<ServiceInstance> instances = instances(3);
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances);
+        List<Integer> consumedBeforeRetry = new ArrayList<>();
         Retry retry = Retry.of("orders", RetryConfig.<Integer>custom().maxAttempts(3).waitDuration(Duration.ZERO)
-                .retryOnResult(FailoverPredicates.serverError(status -> status)).build());
+                .retryOnResult(FailoverPredicates.serverError(status -> status))
+                .consumeResultBeforeRetryAttempt((attempt, rejected) -> consumedBeforeRetry.add(rejected)).build());
         List<String> tried = new ArrayList<>();
 
         int status = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
@@ -322,6 +324,7 @@ class FailoverRetryTest {
 
         assertThat(status).isEqualTo(200);
         assertThat(tried).doesNotHaveDuplicates().hasSize(3);
+        assertThat(consumedBeforeRetry).containsExactly(503, 503);
     }
 
     @Test

@@ -22,7 +22,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -96,6 +101,37 @@ class RefusedConnectionFailoverTest {
         assertThat(refusals).hasSize(5).allSatisfy(e -> assertThat(e).isInstanceOf(ConnectException.class));
         assertThat(servers.get(0).getRequestCount() + servers.get(2).getRequestCount()).isEqualTo(60);
         assertThat(lb.getInstances()).extracting(InstanceStatus::inFlight).containsOnly(0);
+    }
+
+    @Test
+    void asynchronousCallsAlsoSucceedAndTheRefusingInstancesBreakerOpens() throws Exception {
+        List<ServiceInstance> instances = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            instances.add(ServiceInstance.of("127.0.0." + (11 + i), servers.get(i).getPort()));
+        }
+        ServiceInstance refusing = instances.get(2);
+        servers.get(2).close();
+        lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom()
+                .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build());
+        Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(1))
+                .retryOnException(FailoverPredicates.safeForAnyCall()).build());
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Supplier<CompletionStage<String>> get = FailoverRetry.decorateCompletionStage(retry, lb, scheduler,
+                    instance -> http.sendAsync(HttpRequest.newBuilder(instance.uri("/orders/42")).GET().build(),
+                            HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::body));
+
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                bodies.add(get.get().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            }
+
+            assertThat(bodies).hasSize(30).containsOnly("instance 1", "instance 2");
+            assertThat(statusOf(refusing).circuitBreakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+            assertThat(statusOf(refusing).circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(5);
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     private InstanceStatus statusOf(ServiceInstance instance) {

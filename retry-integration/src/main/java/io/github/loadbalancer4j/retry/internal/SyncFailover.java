@@ -56,7 +56,7 @@ public final class SyncFailover {
             @Nullable ServiceInstance instance = null;
             @Nullable Throwable failure = null;
             @Nullable T result = null;
-            Lease lease;
+            @Nullable Lease lease;
             try {
                 lease = loadBalancer.acquire(selection);
             } catch (NoAvailableInstanceException e) {

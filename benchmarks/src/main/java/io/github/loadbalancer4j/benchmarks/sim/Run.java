@@ -9,12 +9,15 @@ import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.internal.Randomness;
+import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +26,13 @@ import org.jspecify.annotations.Nullable;
  * each lease ends when the simulated answer or the client's timeout arrives in virtual time, so
  * in-flight counts, latencies and breaker windows are the load balancer's own.
  *
- * <p>Failover is the FailoverRetry rule played on the lease API, because FailoverRetry's decorators
- * block a thread per call and virtual time has none to block: a failed or timed-out attempt is tried
- * again with {@code acquire(ctx.excluding(previous))} (never an instance the call tried while an
- * untried one is available), at once, at most {@code retries} times, each retry withdrawn from the
- * retry budget, each call depositing once.
+ * <p>Failover is FailoverRetry's loop played on the lease API in virtual time, because FailoverRetry's
+ * synchronous decorators block a thread per attempt (and sleep the backoff) and virtual time has no
+ * thread to block. The parts are the real ones: a resilience4j {@link Retry} (max attempts
+ * {@code 1 + retries}, no backoff) decides through its {@link Retry.AsyncContext} whether a failure is
+ * retried, the real {@link RetryBudget} on the virtual ticker (Finagle's defaults) is deposited into
+ * once per call and withdrawn from before each retry, and each retry acquires with
+ * {@code ctx.excluding(previous)}, so it never repeats an instance while an untried one is available.
  */
 final class Run {
 
@@ -57,14 +62,14 @@ final class Run {
     private final SelectionStrategy strategy;
     private final Variant variant;
     private final long seed;
-    private final Function<VirtualTime, RetryAllowance> allowances;
 
     private final VirtualTime time = new VirtualTime();
     private final EventLoop loop = new EventLoop(time);
     private final Map<String, Integer> backendIndex = new HashMap<>();
     private SimulatedBackend[] backends = new SimulatedBackend[0];
     private @Nullable LoadBalancer lb;
-    private RetryAllowance allowance = RetryAllowance.UNLIMITED;
+    private RetryBudget budget = RetryBudget.unlimited();
+    private @Nullable Retry retry;
     private @Nullable SplittableRandom keys;
 
     private final long[] attempts;
@@ -75,14 +80,12 @@ final class Run {
     private long refused;
     private long noInstance;
 
-    Run(Scenario scenario, String strategyLabel, SelectionStrategy strategy, Variant variant, long seed,
-            Function<VirtualTime, RetryAllowance> allowances) {
+    Run(Scenario scenario, String strategyLabel, SelectionStrategy strategy, Variant variant, long seed) {
         this.scenario = scenario;
         this.strategyLabel = strategyLabel;
         this.strategy = strategy;
         this.variant = variant;
         this.seed = seed;
-        this.allowances = allowances;
         this.attempts = new long[scenario.backends().size()];
     }
 
@@ -102,8 +105,12 @@ final class Run {
             backends[i] = new SimulatedBackend(b, loop, master.split());
         }
         keys = scenario.hashKeys() > 0 ? master.split() : null;
-        if (variant.retries() > 0 && variant.hasBudget()) {
-            allowance = allowances.apply(time);
+        if (variant.retries() > 0) {
+            retry = Retry.of(scenario.name(), RetryConfig.custom().maxAttempts(1 + variant.retries())
+                    .waitDuration(Duration.ZERO).build());
+            if (variant.hasBudget()) {
+                budget = RetryBudget.custom().name(scenario.name()).ticker(time).build();
+            }
         }
         LoadBalancerConfig config = LoadBalancerConfig.custom()
                 .selectionStrategy(strategy)
@@ -206,19 +213,21 @@ final class Run {
         final long start = loop.now();
         final boolean measured = start >= scenario.warmup().toNanos();
         final @Nullable Caller caller;
-        int attemptsMade;
+        final Retry.@Nullable AsyncContext<Object> retryContext;
 
-        Call(@Nullable Caller caller) {
+        Call(@Nullable Caller caller, Retry.@Nullable AsyncContext<Object> retryContext) {
             this.caller = caller;
+            this.retryContext = retryContext;
         }
     }
 
     private void startCall(@Nullable Caller caller) {
-        Call call = new Call(caller);
+        Retry r = retry;
+        Call call = new Call(caller, r == null ? null : r.asyncContext());
         SplittableRandom k = keys;
         SelectionContext ctx = k == null ? SelectionContext.empty() : SelectionContext.ofHashKey(k.nextInt(scenario.hashKeys()));
-        if (variant.retries() > 0) {
-            allowance.deposit();
+        if (r != null) {
+            budget.deposit();
         }
         attempt(call, ctx);
     }
@@ -231,10 +240,9 @@ final class Run {
             if (call.measured) {
                 noInstance++;
             }
-            finish(call, false);
+            failed(call, ctx, null, e);
             return;
         }
-        call.attemptsMade++;
         int b = backendIndex.get(lease.instance().id());
         if (call.measured) {
             attempts[b]++;
@@ -266,10 +274,14 @@ final class Run {
             over = true;
             if (success) {
                 lease.onSuccess();
+                Retry.AsyncContext<Object> rc = call.retryContext;
+                if (rc != null && rc.onResult(Boolean.TRUE) < 0) {
+                    rc.onComplete();
+                }
                 finish(call, true);
             } else {
                 lease.onError(FAILURE);
-                failed(call, ctx, lease.instance());
+                failed(call, ctx, lease.instance(), FAILURE);
             }
         }
 
@@ -279,24 +291,33 @@ final class Run {
             }
             over = true;
             lease.onError(TIMEOUT);
-            failed(call, ctx, lease.instance());
+            failed(call, ctx, lease.instance(), TIMEOUT);
         }
     }
 
-    private void failed(Call call, SelectionContext ctx, ServiceInstance tried) {
-        if (call.attemptsMade <= variant.retries()) {
-            if (allowance.tryWithdraw()) {
-                if (call.measured) {
-                    retries++;
-                }
-                attempt(call, ctx.excluding(tried));
-                return;
-            }
+    private void failed(Call call, SelectionContext ctx, @Nullable ServiceInstance tried, RuntimeException error) {
+        Retry.AsyncContext<Object> rc = call.retryContext;
+        long delayMillis = rc == null ? -1 : rc.onError(error);
+        if (delayMillis < 0) {
+            finish(call, false); // not retried, or the Retry's attempts are used up
+            return;
+        }
+        if (!budget.tryWithdraw()) {
             if (call.measured) {
                 refused++;
             }
+            finish(call, false);
+            return;
         }
-        finish(call, false);
+        if (call.measured) {
+            retries++;
+        }
+        SelectionContext next = tried == null ? ctx : ctx.excluding(tried);
+        if (delayMillis == 0) {
+            attempt(call, next);
+        } else {
+            loop.after(delayMillis * 1_000_000L, () -> attempt(call, next));
+        }
     }
 
     private void finish(Call call, boolean success) {

@@ -94,7 +94,7 @@ public final class RunResult {
         return refusedRetries;
     }
 
-    /** @return calls that found no available instance */
+    /** @return acquires that found no available instance */
     public long noInstance() {
         return noInstance;
     }

@@ -6,7 +6,6 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Runs scenarios: every strategy with every variant, one after another on the calling thread, each
@@ -31,16 +30,12 @@ public final class Simulator {
      * @return the results
      */
     public static Outcome run(Scenario scenario, long seed) {
-        return run(scenario, seed, Budgets::retryBudget);
-    }
-
-    static Outcome run(Scenario scenario, long seed, Function<VirtualTime, RetryAllowance> allowances) {
         requireNonNull(scenario, "scenario");
         long started = System.nanoTime();
         List<RunResult> results = new ArrayList<>();
         for (Map.Entry<String, SelectionStrategy> s : scenario.strategies().entrySet()) {
             for (Variant v : scenario.variants()) {
-                results.add(new Run(scenario, s.getKey(), s.getValue(), v, seed, allowances).execute());
+                results.add(new Run(scenario, s.getKey(), s.getValue(), v, seed).execute());
             }
         }
         return new Outcome(scenario, seed, results, (System.nanoTime() - started) / 1e9);

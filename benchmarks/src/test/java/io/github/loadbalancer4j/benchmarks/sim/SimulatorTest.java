@@ -62,6 +62,21 @@ class SimulatorTest {
     }
 
     @Test
+    void retriesStayWithinTheRetryBudget() {
+        Scenario scenario = Scenario.builder("budget").load(Load.fixedRate(100)).duration(Duration.ofSeconds(10))
+                .backend(Backend.builder("broken").latency(Latency.fixed(Duration.ofMillis(5))).successRate(0).build())
+                .backend(Backend.builder("also-broken").latency(Latency.fixed(Duration.ofMillis(5))).successRate(0).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin())
+                .variant(Variant.plain().withRetries(1)).build();
+
+        RunResult r = Simulator.run(scenario, 2).get("roundRobin", "FailoverRetry(1)");
+
+        // Finagle's defaults over 10 s: 20% of 1,000 calls plus 10 a second.
+        assertThat(r.retries()).isBetween(250L, 300L);
+        assertThat(r.refusedRetries()).isEqualTo(1000 - r.retries());
+    }
+
+    @Test
     void breakersOnTheVirtualClockStopCallsToAFailingBackend() {
         Scenario scenario = Scenario.builder("breakers").load(Load.fixedRate(100)).duration(Duration.ofSeconds(5))
                 .backend(Backend.builder("broken").latency(Latency.fixed(Duration.ofMillis(5))).successRate(0).build())

@@ -96,7 +96,7 @@ public interface SelectionStrategy {
     /**
      * Peak EWMA (Finagle, Linkerd): the power of two choices on
      * {@code latencyCost x (inFlight + 1)}, where {@link Candidate#latencyCost()} is the load
-     * balancer's per-instance peak EWMA of latency (decay 10 s; a failure counts as at least 1 s, so an
+     * balancer's per-instance peak EWMA of latency (decay 10 s; a failure counts as at least 5 s, so an
      * instance that fails fast does not attract traffic). An instance with no latency yet is tried at
      * once when idle, and costs a large penalty plus its in-flight count while its first calls run.
      * Weights are not used.

@@ -11,8 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file="$PWD/benchmarks/target/simulator.classpath"
-mvn -B -q -ntp -pl benchmarks -am compile dependency:build-classpath \
-    -DskipTests -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >/dev/null
+if ! build_log=$(mvn -B -q -ntp -pl benchmarks -am compile dependency:build-classpath \
+    -DskipTests -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
 # Within the reactor the modules resolve to their target/classes directories.
 cp="benchmarks/target/classes:$(cat "$cp_file")"
 exec java -Xmx1g -XX:+UseSerialGC -Djava.awt.headless=true -cp "$cp" \

@@ -60,7 +60,7 @@ public interface Latency {
         if (m == 0) {
             throw new IllegalArgumentException("mean: " + mean + " (expected: > 0)");
         }
-        return named(r -> Math.round(-Math.log(1.0 - r.nextDouble()) * m), "exponential " + DurationText.format(mean));
+        return named(r -> Math.round(-StrictMath.log(1.0 - r.nextDouble()) * m), "exponential " + DurationText.format(mean));
     }
 
     /**
@@ -100,7 +100,7 @@ public interface Latency {
         // Box-Muller on the seeded source: SplittableRandom has no nextGaussian of its own in Java 17.
         double u1 = 1.0 - r.nextDouble();
         double u2 = r.nextDouble();
-        return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+        return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 
     private static Latency named(Latency latency, String name) {

@@ -149,7 +149,7 @@ final class Run {
     }
 
     private void poisson(SplittableRandom random, double meanGapNanos, long end) {
-        long next = loop.now() + Math.round(-Math.log(1.0 - random.nextDouble()) * meanGapNanos);
+        long next = loop.now() + Math.round(-StrictMath.log(1.0 - random.nextDouble()) * meanGapNanos);
         if (next < end) {
             loop.at(next, () -> {
                 startCall(null);

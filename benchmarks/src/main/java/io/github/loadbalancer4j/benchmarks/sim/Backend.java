@@ -96,6 +96,12 @@ public final class Backend {
         if (concurrency > 0) {
             sb.append(", ").append(concurrency).append(" at a time");
         }
+        if (weight != 1) {
+            sb.append(", weight ").append(weight);
+        }
+        if (zone != null) {
+            sb.append(", zone ").append(zone);
+        }
         for (Phase p : phases) {
             sb.append(", ").append(p);
         }

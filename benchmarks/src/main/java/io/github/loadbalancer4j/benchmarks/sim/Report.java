@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.benchmarks.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Formats an {@link Outcome}: a plain-text table for the terminal, or Markdown for
@@ -68,6 +69,100 @@ public final class Report {
         }
         sb.append('\n');
         appendNotes(sb, outcome, "- ");
+        return sb.toString();
+    }
+
+    /**
+     * A Markdown section for several seeds of one scenario: the set-up, the published figures, the
+     * chart, the bars per seed, a table of the main figures with one value per seed, and every seed's
+     * full table folded away.
+     *
+     * @param outcomes the same scenario with different seeds, at least one
+     * @param chart the chart's path relative to the Markdown file, or null
+     * @return the section, starting with a {@code ###} heading
+     */
+    public static String markdownSection(List<Outcome> outcomes, @Nullable String chart) {
+        Outcome first = outcomes.get(0);
+        Scenario s = first.scenario();
+        StringBuilder sb = new StringBuilder();
+        sb.append("### ").append(s.title()).append("\n\n");
+        if (!s.description().isEmpty()) {
+            sb.append(s.description()).append(". ");
+        }
+        sb.append(s.setup()).append(".\n\n");
+        // Backends alike but for their name are listed once.
+        java.util.Map<String, List<String>> alike = new java.util.LinkedHashMap<>();
+        for (Backend b : s.backends()) {
+            String spec = b.toString().substring(b.name().length() + 2);
+            alike.computeIfAbsent(spec, k -> new ArrayList<>()).add(b.name());
+        }
+        for (java.util.Map.Entry<String, List<String>> e : alike.entrySet()) {
+            List<String> names = e.getValue();
+            String who = names.size() == 1 ? names.get(0)
+                    : names.size() + " backends (" + names.get(0) + " ... " + names.get(names.size() - 1) + ")";
+            sb.append("- ").append(who).append(": ").append(e.getKey()).append('\n');
+        }
+        sb.append('\n');
+        if (!s.published().isEmpty()) {
+            sb.append("Published:\n\n");
+            for (String p : s.published()) {
+                sb.append("- ").append(p).append('\n');
+            }
+            sb.append('\n');
+        }
+        if (chart != null) {
+            sb.append("![").append(s.title()).append("](").append(chart).append(")\n\n");
+        }
+        if (!s.bars().isEmpty()) {
+            sb.append("Bars:\n\n");
+            for (Outcome o : outcomes) {
+                for (String v : verdicts(o)) {
+                    sb.append("- seed ").append(o.seed()).append(": **").append(v.substring(0, 6).trim()).append("** ")
+                            .append(v.substring(7)).append('\n');
+                }
+            }
+            sb.append('\n');
+        }
+        StringBuilder seeds = new StringBuilder();
+        for (Outcome o : outcomes) {
+            seeds.append(seeds.length() == 0 ? "" : " / ").append(o.seed());
+        }
+        sb.append("Seeds ").append(seeds).append(", one value per seed:\n\n");
+        sb.append("| strategy | variant | success % | p50 ms | p99 ms | p99.9 ms | mean ms | calls/s | retries |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < first.results().size(); i++) {
+            RunResult r0 = first.results().get(i);
+            sb.append("| ").append(r0.strategy()).append(" | ").append(r0.variant());
+            sb.append(" | ").append(perSeed(outcomes, i, r -> String.format(Locale.ROOT, "%.3f", 100 * r.successRate())));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> ms(r.percentileMillis(0.5))));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> ms(r.percentileMillis(0.99))));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> ms(r.percentileMillis(0.999))));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> ms(r.meanMillis())));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> String.format(Locale.ROOT, "%.0f", r.callsPerSecond())));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> Long.toString(r.retries())));
+            sb.append(" |\n");
+        }
+        sb.append("\n<details><summary>Full tables (p90, attempts per backend, refused retries), every seed</summary>\n\n");
+        for (Outcome o : outcomes) {
+            sb.append("Seed ").append(o.seed()).append(":\n\n");
+            List<String[]> rows = rows(o);
+            for (int row = 0; row < rows.size(); row++) {
+                sb.append("| ").append(String.join(" | ", rows.get(row))).append(" |\n");
+                if (row == 0) {
+                    sb.append("|---|---|").append("---:|".repeat(HEADER.length - 3)).append("---|\n");
+                }
+            }
+            sb.append('\n');
+        }
+        sb.append("</details>\n\n");
+        return sb.toString();
+    }
+
+    private static String perSeed(List<Outcome> outcomes, int index, java.util.function.Function<RunResult, String> f) {
+        StringBuilder sb = new StringBuilder();
+        for (Outcome o : outcomes) {
+            sb.append(sb.length() == 0 ? "" : " / ").append(f.apply(o.results().get(index)));
+        }
         return sb.toString();
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The simulator's command line ({@code scripts/simulate.sh}):
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Prints one table per scenario and seed, then whether each bar held; writes one PNG chart per
- * scenario (first seed) into the charts directory and, with {@code --markdown}, appends the tables
- * in Markdown to a file.
+ * scenario (first seed) into the charts directory and, with {@code --markdown}, appends a Markdown
+ * section per scenario (every seed, the chart linked) to a file.
  */
 public final class SimulatorMain {
 
@@ -39,7 +40,7 @@ public final class SimulatorMain {
         List<String> names = new ArrayList<>();
         List<Long> seeds = new ArrayList<>();
         Path charts = Paths.get("benchmarks", "results");
-        Path markdown = null;
+        @Nullable Path markdown = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -94,9 +95,11 @@ public final class SimulatorMain {
         }
         List<String> summary = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            StringBuilder md = new StringBuilder();
+            List<Outcome> outcomes = new ArrayList<>();
+            @Nullable String chartLink = null;
             for (int i = 0; i < seeds.size(); i++) {
                 Outcome outcome = Simulator.run(scenario, seeds.get(i));
+                outcomes.add(outcome);
                 out.println(Report.table(outcome));
                 out.flush();
                 if (i == 0) {
@@ -104,15 +107,15 @@ public final class SimulatorMain {
                     LatencyChart.write(outcome, chart);
                     out.println("chart: " + chart);
                     out.println();
+                    chartLink = markdown == null ? chart.toString() : relative(markdown, chart);
                 }
-                md.append("#### ").append(scenario.title()).append(", seed ").append(outcome.seed()).append("\n\n")
-                        .append(Report.markdown(outcome)).append('\n');
                 for (String v : Report.verdicts(outcome)) {
                     summary.add(scenario.name() + " seed " + outcome.seed() + ": " + v);
                 }
             }
             if (markdown != null) {
-                Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.writeString(markdown, Report.markdownSection(outcomes, chartLink), StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
             }
         }
@@ -122,6 +125,12 @@ public final class SimulatorMain {
                 out.println(s);
             }
         }
+    }
+
+    private static String relative(Path markdown, Path chart) {
+        Path dir = markdown.toAbsolutePath().getParent();
+        Path target = chart.toAbsolutePath();
+        return (dir == null ? target : dir.relativize(target)).toString().replace('\\', '/');
     }
 
     private static String argument(String[] args, int i, String option) {

@@ -37,7 +37,7 @@ class ScenarioFileTest {
         assertThat(s.variants()).extracting(Variant::label).containsExactly("plain", "breakers + FailoverRetry(2)");
         assertThat(s.backends()).extracting(Backend::name).containsExactly("b0", "b1", "b2");
         Backend b2 = s.backends().get(2);
-        assertThat(b2.toString()).isEqualTo("b2: normal 100ms 20ms, 90.0% success, 4 at a time, 10s-20s: fixed 2s, 20s-25s: x3.0 slower");
+        assertThat(b2.toString()).isEqualTo("b2: normal 100ms 20ms, 90.0% success, 4 at a time, zone b, 10s-20s: fixed 2s, 20s-25s: x3.0 slower");
         assertThat(b2.zone()).isEqualTo("b");
     }
 

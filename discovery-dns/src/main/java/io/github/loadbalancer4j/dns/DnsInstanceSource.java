@@ -70,7 +70,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     private DnsInstanceSource(Builder builder, InetSocketAddress resolver) {
         super(List.of());
         DnsQuerier querier = new DnsQuerier(resolver, builder.timeout);
-        this.lookup = builder.lookupFactory.create(querier, builder.secure);
+        this.lookup = builder.lookupFactory.create(querier, builder);
         this.server = querier.server();
         this.interval = builder.interval;
         this.timeout = builder.timeout;
@@ -97,14 +97,14 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     public static Builder forAddresses(String hostname, int port) {
         Name name = parseName("hostname", hostname);
         checkPort("port", port);
-        return new Builder(hostname, (q, secure) -> new AddressLookup(q, name, port, secure));
+        return new Builder(hostname, false, (q, b) -> new AddressLookup(q, name, port, b.secure));
     }
 
     /**
      * Starts a builder for a source of the SRV records of {@code serviceName}: one instance per record
      * of the lowest priority group, with the record's target as host and its port and weight as the
      * instance's (a group whose weights are all 0 gets weight 1 each). Records with target {@code .}
-     * are left out.
+     * are left out. {@link Builder#resolveTargets(boolean)} turns the targets into addresses.
      *
      * @param serviceName an SRV name such as {@code _http._tcp.orders.svc.test}; taken as absolute
      * @return a builder
@@ -112,7 +112,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
      */
     public static Builder forSrv(String serviceName) {
         Name name = parseName("serviceName", serviceName);
-        return new Builder(serviceName, (q, secure) -> new SrvLookup(q, name, secure));
+        return new Builder(serviceName, true, (q, b) -> new SrvLookup(q, name, b.secure, b.resolveTargets));
     }
 
     /**
@@ -199,14 +199,17 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     public static final class Builder {
 
         private final String name;
+        private final boolean srv;
         private final LookupFactory lookupFactory;
         private @Nullable InetSocketAddress resolver;
         private Duration interval = DEFAULT_INTERVAL;
         private Duration timeout = DEFAULT_TIMEOUT;
         private boolean secure;
+        private boolean resolveTargets;
 
-        private Builder(String name, LookupFactory lookupFactory) {
+        private Builder(String name, boolean srv, LookupFactory lookupFactory) {
             this.name = name.trim();
+            this.srv = srv;
             this.lookupFactory = lookupFactory;
         }
 
@@ -306,15 +309,35 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
         }
 
         /**
+         * For SRV sources: resolves each target's A and AAAA records (from the same server, uncached,
+         * in the same lookup) and makes one instance per address, with the record's port and weight,
+         * instead of one instance per record named by its target. Use it when the client would
+         * otherwise resolve the targets through the JVM's DNS cache; leave it off for https, where
+         * the target name is what certificates are checked against.
+         *
+         * @param resolveTargets true for addresses; default false (target names)
+         * @return this builder
+         */
+        public Builder resolveTargets(boolean resolveTargets) {
+            this.resolveTargets = resolveTargets;
+            return this;
+        }
+
+        /**
          * Builds the source, resolves once on the calling thread (so a load balancer built on it starts
          * with the current instances), and starts resolving every interval on its own daemon thread.
          * If that first lookup fails the source starts empty; the next lookups report their failures to
          * the listeners.
          *
          * @return the running source; close it to stop its thread
-         * @throws IllegalStateException if the timeout is not shorter than the interval
+         * @throws IllegalStateException if the timeout is not shorter than the interval, or
+         *         {@link #resolveTargets(boolean)} is set on an A/AAAA source
          */
         public DnsInstanceSource build() {
+            if (resolveTargets && !srv) {
+                throw new IllegalStateException("resolveTargets: true (expected: only with forSrv(...); '"
+                        + name + "' is an A/AAAA source, whose answers are addresses already)");
+            }
             if (timeout.compareTo(interval) >= 0) {
                 throw new IllegalStateException("timeout: " + timeout + " (expected: shorter than interval: "
                         + interval + ")");
@@ -339,6 +362,6 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
 
     @FunctionalInterface
     private interface LookupFactory {
-        InstanceLookup create(DnsQuerier querier, boolean secure);
+        InstanceLookup create(DnsQuerier querier, Builder settings);
     }
 }

@@ -79,4 +79,15 @@ class DnsInstanceSourceBuilderTest {
         assertThatIllegalStateException().isThrownBy(builder::build)
                 .withMessage("timeout: PT1S (expected: shorter than interval: PT1S)");
     }
+
+    @Test
+    void resolveTargetsOnAnAddressSourceFailsInBuild() {
+        DnsInstanceSource.Builder builder = DnsInstanceSource.forAddresses("orders.svc.test", 8080)
+                .resolver("127.0.0.1:15353")
+                .resolveTargets(true);
+
+        assertThatIllegalStateException().isThrownBy(builder::build)
+                .withMessage("resolveTargets: true (expected: only with forSrv(...); 'orders.svc.test' is an A/AAAA"
+                        + " source, whose answers are addresses already)");
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.loadbalancer4j.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
@@ -40,6 +41,8 @@ class DnsInstanceSourceTest {
                 "srv-host=_http._tcp.orders.svc.test,inst3.svc.test,8083,1,50",
                 "srv-host=_http._tcp.even.svc.test,inst1.svc.test,9001,5,0",
                 "srv-host=_http._tcp.even.svc.test,inst2.svc.test,9002,5,0",
+                "srv-host=_http._tcp.resolved.svc.test,dual.svc.test,9100,0,20",
+                "srv-host=_http._tcp.resolved.svc.test,inst1.svc.test,9101,0,5",
                 "cname=alias.svc.test,inst3.svc.test");
     }
 
@@ -119,8 +122,23 @@ class DnsInstanceSourceTest {
 
             assertThat(instances).extracting(ServiceInstance::host, ServiceInstance::port, ServiceInstance::weight)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("inst1.svc.test", 8081, 10),
-                            org.assertj.core.groups.Tuple.tuple("inst2.svc.test", 8082, 30));
+                            tuple("inst1.svc.test", 8081, 10),
+                            tuple("inst2.svc.test", 8082, 30));
+        }
+    }
+
+    @Test
+    void srvTargetsResolvedGiveOneInstancePerAddressWithTheRecordsPortAndWeight() {
+        try (DnsInstanceSource source = DnsInstanceSource.forSrv("_http._tcp.resolved.svc.test").resolveTargets(true)
+                .resolver(dnsmasq.address()).interval(INTERVAL).timeout(TIMEOUT).build()) {
+
+            List<ServiceInstance> instances = source.instances();
+
+            assertThat(instances).extracting(ServiceInstance::host, ServiceInstance::port, ServiceInstance::weight)
+                    .containsExactly(
+                            tuple("127.0.0.21", 9100, 20),
+                            tuple("0:0:0:0:0:0:0:1", 9100, 20),
+                            tuple("127.0.0.11", 9101, 5));
         }
     }
 

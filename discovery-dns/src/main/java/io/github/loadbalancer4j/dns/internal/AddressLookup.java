@@ -38,6 +38,23 @@ public final class AddressLookup implements InstanceLookup {
 
     @Override
     public List<ServiceInstance> lookup() throws DnsLookupException {
+        List<InetAddress> addresses = addressesOf(querier, name);
+        List<ServiceInstance> instances = new ArrayList<>(addresses.size());
+        for (InetAddress address : addresses) {
+            instances.add(ServiceInstance.builder(address.getHostAddress(), port).secure(secure).build());
+        }
+        return instances;
+    }
+
+    /**
+     * Asks for a name's A and AAAA records.
+     *
+     * @param querier asks the server
+     * @param name an absolute name
+     * @return the IPv4 addresses in address order, then the IPv6 ones; empty when the name has none
+     * @throws DnsLookupException if either query could not be answered
+     */
+    static List<InetAddress> addressesOf(DnsQuerier querier, Name name) throws DnsLookupException {
         // Both must be answered: a failed AAAA query must not shrink the list to the A records.
         List<Record> v4 = querier.query(name, Type.A);
         List<Record> v6 = querier.query(name, Type.AAAA);
@@ -53,11 +70,7 @@ public final class AddressLookup implements InstanceLookup {
         addresses.sort(byBytes);
         v6Addresses.sort(byBytes);
         addresses.addAll(v6Addresses);
-        List<ServiceInstance> instances = new ArrayList<>(addresses.size());
-        for (InetAddress address : addresses) {
-            instances.add(ServiceInstance.builder(address.getHostAddress(), port).secure(secure).build());
-        }
-        return instances;
+        return addresses;
     }
 
     @Override

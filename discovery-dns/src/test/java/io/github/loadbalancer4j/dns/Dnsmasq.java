@@ -136,8 +136,12 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stop();
+    public void close() throws IOException {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -200,7 +204,7 @@ final class Dnsmasq implements AutoCloseable {
             try (DatagramSocket udp = new DatagramSocket(0, loopback)) {
                 int candidate = udp.getLocalPort();
                 try (ServerSocket tcp = new ServerSocket(candidate, 1, loopback)) {
-                    return candidate;
+                    return tcp.getLocalPort();
                 } catch (IOException takenOverTcp) {
                     // try another
                 }

@@ -288,6 +288,27 @@ class DnsInstanceSourceTest {
         assertThat(source.instances()).extracting(ServiceInstance::id).containsExactly("127.0.0.11:8080");
     }
 
+    @Test
+    void closeEndsAQueryThatIsWaitingForAnAnswer() throws Exception {
+        try (ScriptedDnsServer server = new ScriptedDnsServer()) {
+            server.answer("127.0.0.11");
+            Duration timeout = Duration.ofMillis(2500);
+            DnsInstanceSource source = DnsInstanceSource.forAddresses("slow.svc.test", 8080).resolver(server.address())
+                    .interval(Duration.ofSeconds(3)).timeout(timeout).build();
+            int answered = server.queriesReceived();
+            server.goSilent();
+            // The next lookup has sent its query and waits (up to the timeout) for an answer that never comes.
+            await().atMost(BOUND).until(() -> server.queriesReceived() > answered);
+            long start = System.nanoTime();
+
+            source.close();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(timeout.dividedBy(2));
+            assertThat(dnsThreads()).isEmpty();
+            assertThat(source.instances()).extracting(ServiceInstance::id).containsExactly("127.0.0.11:8080");
+        }
+    }
+
     private static List<String> dnsThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)

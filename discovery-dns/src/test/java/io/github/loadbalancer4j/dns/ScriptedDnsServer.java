@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -14,13 +15,15 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * A real UDP DNS server on loopback whose answer the test sets: A records, or an error code such as
- * SERVFAIL (which dnsmasq cannot be made to send on demand).
+ * A real UDP DNS server on loopback whose answer the test sets: A records, an error code such as
+ * SERVFAIL, or silence (neither of which dnsmasq can be made to give on demand).
  */
 final class ScriptedDnsServer implements AutoCloseable {
 
     private final DatagramSocket socket;
     private final Thread thread;
+    private final AtomicInteger queries = new AtomicInteger();
+    private volatile boolean silent;
     private volatile int rcode = Rcode.NOERROR;
     private volatile List<String> addresses = List.of();
 
@@ -44,12 +47,26 @@ final class ScriptedDnsServer implements AutoCloseable {
         this.rcode = rcode;
     }
 
+    /** From now on, receives queries and never answers them. */
+    void goSilent() {
+        silent = true;
+    }
+
+    /** @return how many queries arrived so far */
+    int queriesReceived() {
+        return queries.get();
+    }
+
     private void serve() {
         byte[] buffer = new byte[512];
         while (!socket.isClosed()) {
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
+                queries.incrementAndGet();
+                if (silent) {
+                    continue;
+                }
                 Message query = new Message(java.util.Arrays.copyOf(buffer, packet.getLength()));
                 Message response = new Message(query.getHeader().getID());
                 response.getHeader().setFlag(Flags.QR);

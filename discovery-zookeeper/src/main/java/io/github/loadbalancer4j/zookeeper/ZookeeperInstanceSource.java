@@ -7,6 +7,10 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.zookeeper.internal.ServiceCacheDriver;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -58,19 +62,20 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
     public static final Duration DEFAULT_INITIAL_LOAD_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(ZookeeperInstanceSource.class);
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final String serviceName;
     private final CuratorFramework client;
-    private final boolean ownsClient;
+    private final @Nullable ExecutorService ownNotifyExecutor;
     private final ServiceCacheDriver driver;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private ZookeeperInstanceSource(Builder builder, CuratorFramework client, boolean ownsClient) {
+    private ZookeeperInstanceSource(Builder builder, CuratorFramework client, @Nullable ExecutorService ownNotifyExecutor) {
         super(List.of());
         this.serviceName = builder.serviceName;
         this.client = client;
-        this.ownsClient = ownsClient;
+        this.ownNotifyExecutor = ownNotifyExecutor;
         this.driver = new ServiceCacheDriver(client, builder.basePath, serviceName, builder.mapper, new ServiceCacheDriver.Sink() {
             @Override
             public void instances(List<ServiceInstance> instances) {
@@ -126,10 +131,23 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
         try {
             driver.close();
         } finally {
-            if (ownsClient) {
+            if (ownNotifyExecutor != null) {
                 client.close();
+                // Curator never shuts down its notification executor; the source's own one ends here.
+                ownNotifyExecutor.shutdown();
+                awaitTermination(ownNotifyExecutor);
             }
             super.close();
+        }
+    }
+
+    private void awaitTermination(ExecutorService executor) {
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("Curator notification thread of {} did not end within 5 s", servicePath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -305,7 +323,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                 throw new IllegalStateException("Both client(...) and connectString(...) were set (expected: exactly one)");
             }
             CuratorFramework c;
-            boolean owned;
+            ExecutorService notifyExecutor;
             if (client != null) {
                 String ownOnly = sessionTimeout != null ? "sessionTimeout(...)"
                         : connectionTimeout != null ? "connectionTimeout(...)"
@@ -319,10 +337,16 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                     throw new IllegalStateException("client: " + state + " (expected: a STARTED CuratorFramework; call start() first)");
                 }
                 c = client;
-                owned = false;
+                notifyExecutor = null;
             } else {
                 Duration session = sessionTimeout != null ? sessionTimeout : DEFAULT_SESSION_TIMEOUT;
                 Duration connection = connectionTimeout != null ? connectionTimeout : DEFAULT_CONNECTION_TIMEOUT;
+                int n = CLIENTS.incrementAndGet();
+                notifyExecutor = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "loadbalancer4j-zookeeper-" + serviceName + "-notify-" + n);
+                    t.setDaemon(true);
+                    return t;
+                });
                 c = CuratorFrameworkFactory.builder()
                         .connectString(requireNonNull(connectString))
                         .sessionTimeoutMs(toIntMillis(session))
@@ -330,11 +354,11 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                         .retryPolicy(retryPolicy != null ? retryPolicy : new ExponentialBackoffRetry(1000, 3))
                         // close() waits for ZooKeeper's own threads, so a closed source leaves none behind
                         .waitForShutdownTimeoutMs(toIntMillis(connection))
+                        .runSafeService(notifyExecutor)
                         .build();
                 c.start();
-                owned = true;
             }
-            ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, owned);
+            ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, notifyExecutor);
             source.start(initialLoadTimeout);
             return source;
         }

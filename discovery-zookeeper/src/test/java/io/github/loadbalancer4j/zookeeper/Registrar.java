@@ -30,6 +30,9 @@ final class Registrar implements AutoCloseable {
                 .serializer(new JsonInstanceSerializer<>(ZookeeperInstancePayload.class))
                 .build();
         discovery.start();
+        // Curator starts its notification thread on first use and never ends it: start it now, so
+        // that thread counts taken later do not see it appear.
+        client.runSafe(() -> { }).get();
     }
 
     ServiceInstance<ZookeeperInstancePayload> register(String address, int port) throws Exception {

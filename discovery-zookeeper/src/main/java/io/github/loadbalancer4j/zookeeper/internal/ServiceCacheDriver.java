@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -74,11 +75,19 @@ public final class ServiceCacheDriver implements AutoCloseable {
     private final ServiceDiscovery<ReadResult> discovery;
     private final ExecutorService executor;
     private final CompletableFuture<Void> firstList = new CompletableFuture<>();
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
     private final ConnectionStateListener connectionListener = this::connectionChanged;
     private final ServiceCacheListener cacheListener = new ServiceCacheListener() {
         @Override
         public void cacheChanged() {
-            submit(ServiceCacheDriver.this::refresh);
+            // A burst of changes makes one refresh: the flag is cleared before the cache is read, so
+            // a change after that read schedules another.
+            if (refreshPending.compareAndSet(false, true)) {
+                submit(() -> {
+                    refreshPending.set(false);
+                    refresh();
+                });
+            }
         }
 
         @Override

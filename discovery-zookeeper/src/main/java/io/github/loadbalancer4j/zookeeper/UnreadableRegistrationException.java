@@ -13,8 +13,11 @@ public final class UnreadableRegistrationException extends ZookeeperDiscoveryExc
 
     private static final long serialVersionUID = 1L;
 
+    /** The ZooKeeper path of the service. */
     private final String servicePath;
+    /** The registration id, when the node could be parsed that far. */
     private final @Nullable String registrationId;
+    /** The start of the node's data. */
     private final String data;
 
     /**

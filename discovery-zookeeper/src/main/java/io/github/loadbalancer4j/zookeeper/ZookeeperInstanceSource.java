@@ -117,6 +117,27 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
     }
 
     /**
+     * Registers a listener: it gets the current list at once and, as an
+     * {@link UnreadableRegistrationException} each, the nodes that are unreadable now (so a load
+     * balancer created after the source still learns of them); then every change and failure.
+     *
+     * @param listener the listener; exceptions it throws are caught
+     * @return closing it unsubscribes the listener
+     */
+    @Override
+    public Subscription subscribe(Listener listener) {
+        Subscription subscription = super.subscribe(listener);
+        for (UnreadableRegistrationException failure : driver.currentUnreadable()) {
+            try {
+                listener.onDiscoveryFailure(failure);
+            } catch (RuntimeException e) {
+                LOG.warn("Instance source listener {} failed on a discovery failure", listener, e);
+            }
+        }
+        return subscription;
+    }
+
+    /**
      * Stops watching ZooKeeper: removes the watch and listeners, ends the source's thread, and closes
      * the client when the source built it. The last list stays readable. Closing again does nothing.
      */

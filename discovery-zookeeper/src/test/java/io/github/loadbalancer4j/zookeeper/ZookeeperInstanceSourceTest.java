@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
@@ -166,6 +167,45 @@ class ZookeeperInstanceSourceTest {
         assertThat(failures).extracting(Throwable::getMessage).anySatisfy(m -> assertThat(m)
                 .startsWith("Skipped registration 'portless' under /services/orders: port: null, sslPort: null"));
         assertThat(source.instances()).hasSize(2);
+    }
+
+    @Test
+    void unreadableNodeThatIsFixedIsApplied() throws Exception {
+        registrar.writeRaw("portless", "{\"name\":\"orders\",\"id\":\"portless\",\"address\":\"127.0.0.12\"}");
+        balancerOver(ZookeeperTestServers.source(server).build());
+        assertThat(source.instances()).isEmpty();
+
+        registrar.client().setData().forPath("/services/orders/portless", Registrar.json("127.0.0.12", 8082));
+
+        await().atMost(WAIT).until(() -> balancedIds().equals(List.of("127.0.0.12:8082")));
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void listenerSubscribingAfterTheStartLearnsOfUnreadableNodes() throws Exception {
+        registrar.register("127.0.0.11", 8081);
+        registrar.writeRaw("garbage", "\u0000\u0001binary");
+        source = ZookeeperTestServers.source(server).build();
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        List<List<ServiceInstance>> lists = new CopyOnWriteArrayList<>();
+
+        source.subscribe(new InstanceSource.Listener() {
+            @Override
+            public void onInstances(List<ServiceInstance> instances) {
+                lists.add(instances);
+            }
+
+            @Override
+            public void onDiscoveryFailure(Throwable cause) {
+                reported.add(cause);
+            }
+        });
+
+        assertThat(lists).singleElement().satisfies(l -> assertThat(l).extracting(ServiceInstance::id)
+                .containsExactly("127.0.0.11:8081"));
+        assertThat(reported).singleElement().isInstanceOf(UnreadableRegistrationException.class)
+                .satisfies(f -> assertThat(((UnreadableRegistrationException) f).data()).isEqualTo("??binary"))
+                .satisfies(f -> assertThat(((UnreadableRegistrationException) f).registrationId()).isNull());
     }
 
     @Test

@@ -102,6 +102,7 @@ public final class ServiceCacheDriver implements AutoCloseable {
     private boolean closed;
     // Only touched on the executor thread.
     private Set<ReadResult> reported = Collections.newSetFromMap(new IdentityHashMap<>());
+    private volatile List<UnreadableRegistrationException> unreadable = List.of();
 
     /**
      * Creates the driver; nothing happens before {@link #start()}.
@@ -245,15 +246,24 @@ public final class ServiceCacheDriver implements AutoCloseable {
             }
         }
         instances.sort(BY_ID);
+        List<UnreadableRegistrationException> failures = new ArrayList<>(failed.size());
+        for (ReadResult result : failed) {
+            failures.add(requireNonNull(result.failure()));
+        }
+        unreadable = List.copyOf(failures);
         sink.instances(instances);
-        firstList.complete(null);
         for (ReadResult result : failed) {
             if (!reported.contains(result)) {
-                UnreadableRegistrationException failure = requireNonNull(result.failure());
-                sink.failure(failure);
+                sink.failure(requireNonNull(result.failure()));
             }
         }
         reported = failed;
+        firstList.complete(null);
+    }
+
+    /** @return the failures of the nodes that are unreadable now, for listeners that subscribe later */
+    public List<UnreadableRegistrationException> currentUnreadable() {
+        return unreadable;
     }
 
     private boolean isClosed() {

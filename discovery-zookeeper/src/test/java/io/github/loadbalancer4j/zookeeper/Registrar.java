@@ -9,6 +9,7 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,12 +79,25 @@ final class Registrar implements AutoCloseable {
 
     /** Writes a node under the service as it is, as a foreign or broken registrar could. */
     void writeRaw(String nodeName, String data) throws Exception {
-        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                .forPath("/services/" + SERVICE + "/" + nodeName, data.getBytes(StandardCharsets.UTF_8));
+        writeRaw(nodeName, data.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes an ephemeral node under the service, outside Curator's {@code ServiceDiscovery}: nothing
+     * registers it again after a reconnection.
+     */
+    void writeRaw(String nodeName, byte[] data) throws Exception {
+        client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                .forPath("/services/" + SERVICE + "/" + nodeName, data);
+    }
+
+    /** Deletes a node written with {@link #writeRaw}; one already gone (its session expired) is fine. */
     void deleteRaw(String nodeName) throws Exception {
-        client.delete().forPath("/services/" + SERVICE + "/" + nodeName);
+        try {
+            client.delete().forPath("/services/" + SERVICE + "/" + nodeName);
+        } catch (KeeperException.NoNodeException e) {
+            // gone with its session
+        }
     }
 
     CuratorFramework client() {

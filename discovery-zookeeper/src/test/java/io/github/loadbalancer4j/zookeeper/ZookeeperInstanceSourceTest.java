@@ -225,7 +225,8 @@ class ZookeeperInstanceSourceTest {
 
     @Test
     void restartedServerLetsChangesFlowAgain() throws Exception {
-        var first = registrar.register("127.0.0.11", 8081);
+        // Written outside ServiceDiscovery, which would register it again at its reconnection.
+        registrar.writeRaw("first", Registrar.json("127.0.0.11", 8081));
         balancerOver(ZookeeperTestServers.source(server).build());
         server.stop();
         await().atMost(WAIT).until(() -> !failures.isEmpty());
@@ -233,10 +234,27 @@ class ZookeeperInstanceSourceTest {
         server.restart();
         await().atMost(WAIT).until(() -> registrar.client().getZookeeperClient().isConnected());
         registrar.register("127.0.0.12", 8082);
-        registrar.unregister(first);
+        registrar.deleteRaw("first");
 
         await().atMost(WAIT).until(() -> balancedIds().equals(List.of("127.0.0.12:8082")));
         assertThat(source.instances()).extracting(ServiceInstance::id).containsExactly("127.0.0.12:8082");
+    }
+
+    @Test
+    void lostSessionKeepsTheLastListAndChangesFlowInTheNewSession() throws Exception {
+        registrar.register("127.0.0.11", 8081);
+        balancerOver(ZookeeperTestServers.source(server).build());
+
+        server.stop();
+
+        await().atMost(WAIT).until(() -> failures.stream().anyMatch(f -> f.getMessage().startsWith("ZooKeeper session lost")));
+        assertThat(failures).extracting(Throwable::getMessage).contains(
+                "ZooKeeper session lost while watching /services/orders; keeping the last 1 instances until reconnected");
+        assertThat(balancedIds()).containsExactly("127.0.0.11:8081");
+        server.restart();
+        await().atMost(WAIT).until(() -> registrar.client().getZookeeperClient().isConnected());
+        registrar.register("127.0.0.12", 8082);
+        await().atMost(WAIT).until(() -> balancedIds().equals(List.of("127.0.0.11:8081", "127.0.0.12:8082")));
     }
 
     @Test

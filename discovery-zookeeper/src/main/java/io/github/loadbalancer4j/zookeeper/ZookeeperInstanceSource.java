@@ -17,6 +17,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.utils.PathUtils;
+import org.apache.zookeeper.client.ConnectStringParser;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +119,8 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
 
     /**
      * Registers a listener: it gets the current list at once and, as an
-     * {@link UnreadableRegistrationException} each, the nodes that are unreadable now (so a load
-     * balancer created after the source still learns of them); then every change and failure.
+     * {@link UnreadableRegistrationException} each, the nodes that are unreadable now (so a listener
+     * added after the source started still learns of them); then every change and failure.
      *
      * @param listener the listener; exceptions it throws are caught
      * @return closing it unsubscribes the listener
@@ -241,6 +242,12 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
             if (connectString.isBlank()) {
                 throw new IllegalArgumentException("connectString: '" + connectString
                         + "' (expected: host:port[,host:port...][/chroot])");
+            }
+            try {
+                new ConnectStringParser(connectString.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("connectString: '" + connectString
+                        + "' (expected: host:port[,host:port...][/chroot]): " + e.getMessage(), e);
             }
             this.connectString = connectString.trim();
             return this;
@@ -377,11 +384,21 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                         .waitForShutdownTimeoutMs(toIntMillis(connection))
                         .runSafeService(notifyExecutor)
                         .build();
-                c.start();
             }
-            ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, notifyExecutor);
-            source.start(initialLoadTimeout);
-            return source;
+            try {
+                if (notifyExecutor != null) {
+                    c.start();
+                }
+                ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, notifyExecutor);
+                source.start(initialLoadTimeout);
+                return source;
+            } catch (RuntimeException e) {
+                if (notifyExecutor != null) {
+                    c.close();
+                    notifyExecutor.shutdownNow();
+                }
+                throw e;
+            }
         }
 
         private static Duration checkPositive(Duration d, String name) {

@@ -30,6 +30,9 @@ class ZookeeperInstanceSourceBuilderTest {
         assertThatThrownBy(() -> builder.connectString(""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("connectString: '' (expected: host:port[,host:port...][/chroot])");
+        assertThatThrownBy(() -> builder.connectString("zk1:2181/bad//chroot"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("connectString: 'zk1:2181/bad//chroot' (expected: host:port[,host:port...][/chroot]): ");
         assertThatThrownBy(() -> builder.sessionTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sessionTimeout: PT0S (expected: > 0)");

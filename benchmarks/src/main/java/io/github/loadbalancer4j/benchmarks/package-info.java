@@ -1,4 +1,4 @@
-/** Benchmarks of loadbalancer4j (not published): JMH benchmarks, peer comparisons and the simulator. */
+/** JMH benchmarks of loadbalancer4j; not published. Run them with {@code scripts/bench.sh}. */
 @NullMarked
 package io.github.loadbalancer4j.benchmarks;
 

@@ -3,8 +3,11 @@ package io.github.loadbalancer4j.benchmarks.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.SelectionStrategy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulatorTest {
 
@@ -115,5 +118,27 @@ class SimulatorTest {
 
         // M/M/1 at load 0.5: mean time in system 1 / (1 - 0.5) = 2 s.
         assertThat(r.meanMillis() / 1000).isBetween(1.8, 2.2);
+    }
+
+    @Test
+    void readmeExampleRunsAndDrawsItsChart(@TempDir Path dir) throws Exception {
+        Scenario scenario = Scenario.builder("orders")
+                .load(Load.poisson(600)).duration(Duration.ofSeconds(90)).timeout(Duration.ofMillis(500))
+                .backend(Backend.builder("east1").latency(Latency.normal(Duration.ofMillis(40), Duration.ofMillis(8))).build())
+                .backend(Backend.builder("east2").latency(Latency.normal(Duration.ofMillis(40), Duration.ofMillis(8)))
+                        .latencyDuring(Duration.ofSeconds(20), Duration.ofSeconds(50), Latency.fixed(Duration.ofMillis(800)))
+                        .build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin())
+                .strategy("peakEwma", SelectionStrategy.peakEwma())
+                .variant(Variant.plain())
+                .variant(Variant.plain().withBreakers(Variant.defaultBreakers()).withRetries(1))
+                .build();
+
+        Outcome outcome = Simulator.run(scenario, 1);
+        LatencyChart.write(outcome, dir.resolve("orders.png"));
+
+        assertThat(Report.table(outcome)).contains("peakEwma", "breakers + FailoverRetry(1)");
+        assertThat(outcome.get("peakEwma", "plain").successRate()).isGreaterThan(outcome.get("roundRobin", "plain").successRate());
+        assertThat(Files.size(dir.resolve("orders.png"))).isPositive();
     }
 }

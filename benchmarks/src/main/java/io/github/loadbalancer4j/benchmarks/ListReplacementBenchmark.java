@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ListReplacementBenchmark {
 
+    /** How many instances the full list has. */
     @Param({"3", "100"})
     public int instances;
 
@@ -44,6 +45,7 @@ public class ListReplacementBenchmark {
     private List<ServiceInstance> allButOne;
     private boolean flip;
 
+    /** Builds the load balancer over a mutable source. */
     @Setup(Level.Trial)
     public void setUp() {
         all = new ArrayList<>();
@@ -55,6 +57,7 @@ public class ListReplacementBenchmark {
         lb = LoadBalancer.of("p5", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
     }
 
+    /** Closes the load balancer. */
     @TearDown(Level.Trial)
     public void tearDown() {
         lb.close();
@@ -67,7 +70,7 @@ public class ListReplacementBenchmark {
         return instance;
     }
 
-    /** The pick, while the other thread replaces the list. */
+    /** @return the pick, while the other thread replaces the list */
     @Benchmark
     @Group("replacing")
     @GroupThreads(1)
@@ -84,7 +87,7 @@ public class ListReplacementBenchmark {
         source.update(flip ? allButOne : all);
     }
 
-    /** The pick, while the other thread does not touch the load balancer. */
+    /** @return the pick, while the other thread does not touch the load balancer */
     @Benchmark
     @Group("steady")
     @GroupThreads(1)
@@ -92,7 +95,7 @@ public class ListReplacementBenchmark {
         return pick();
     }
 
-    /** The other thread, idle as far as the load balancer is concerned. */
+    /** @return the other thread's busy work, which does not touch the load balancer */
     @Benchmark
     @Group("steady")
     @GroupThreads(1)

@@ -21,9 +21,11 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PeerSelectionBenchmark {
 
+    /** How many equal instances. */
     @Param({"3", "100", "10000"})
     public int instances;
 
+    /** Which library picks; see {@link PeerPickers}. */
     @Param({"bare", "lb4j-roundRobin", "lb4j-weightedRoundRobin", "armeria-roundRobin", "armeria-weightedRoundRobin",
         "armeria-LoadBalancer.ofRoundRobin", "spring-RoundRobinLoadBalancer", "dubbo-RoundRobinLoadBalance",
         "ribbon-RoundRobinRule"})
@@ -31,11 +33,13 @@ public class PeerSelectionBenchmark {
 
     private PeerPickers.Picker picker;
 
+    /** Builds the library's balancer over the instances. */
     @Setup
     public void setUp() {
         picker = PeerPickers.create(peer, instances);
     }
 
+    /** @return one pick */
     @Benchmark
     public Object pick() {
         return picker.pick();

@@ -25,10 +25,15 @@ public final class InstanceState implements Candidate {
     private static final double INVERSE_DECAY_NANOS = 1.0 / DECAY_NANOS;
 
     private static final VarHandle IN_FLIGHT;
+    private static final VarHandle COST;
+    private static final VarHandle STAMP;
 
     static {
         try {
-            IN_FLIGHT = MethodHandles.lookup().findVarHandle(InstanceState.class, "inFlight", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            IN_FLIGHT = lookup.findVarHandle(InstanceState.class, "inFlight", int.class);
+            COST = lookup.findVarHandle(InstanceState.class, "cost", double.class);
+            STAMP = lookup.findVarHandle(InstanceState.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -150,8 +155,10 @@ public final class InstanceState implements Candidate {
             double w = decay(now - stamp);
             c = c * w + rtt * (1.0 - w);
         }
-        cost = c;
-        stamp = now;
+        // Release stores: readers still see the values at once, but the call's end pays for no
+        // full fence (a volatile store costs one on x86).
+        STAMP.setRelease(this, now);
+        COST.setRelease(this, c);
     }
 
     /** @return whether the breaker's state changed since last seen (and records the new one) */

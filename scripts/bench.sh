@@ -2,7 +2,7 @@
 # Builds benchmarks/target/benchmarks.jar and runs the JMH benchmarks with the GC profiler, once
 # with 1 thread and once with 2 threads.
 #
-#   scripts/bench.sh                      short run: 1 fork, 2 x 1 s warmup, 3 x 1 s measurement (~5 min)
+#   scripts/bench.sh                      short run: 1 fork, 2 x 1 s warmup, 3 x 1 s measurement (~8 min)
 #   scripts/bench.sh full                 full run:  3 forks, 5 x 2 s warmup, 5 x 2 s measurement
 #   scripts/bench.sh [full] 'RoundRobin'  only the benchmarks whose name matches the JMH regex
 #

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * P2: a {@code leastRequests()} and a {@code peakEwma()} pick against a bare power of two choices
  * (two {@link ThreadLocalRandom} draws, two volatile reads). The strategies read the load
- * balancer's own candidates, whose latency costs were aged by a second, as under steady load, so a
+ * balancer's own candidates, whose latency costs were recorded {@code idleMillis} ago, so a
  * peak-EWMA pick pays for decaying them.
  */
 @State(Scope.Benchmark)
@@ -29,6 +29,13 @@ public class PowerOfTwoChoicesBenchmark {
 
     @Param({"3", "100", "10000"})
     int instances;
+
+    /**
+     * How long ago the last call on each instance ended. Under load it is milliseconds (100 ms here),
+     * where the EWMA is decayed by a polynomial; after more than 1 s it takes {@code Math.exp}.
+     */
+    @Param({"100", "5000"})
+    int idleMillis;
 
     private Load[] bare;
     private Selector leastRequests;
@@ -45,7 +52,7 @@ public class PowerOfTwoChoicesBenchmark {
         for (int i = 0; i < instances; i++) {
             bare[i] = new Load();
         }
-        Candidates candidates = BenchmarkInstances.liveCandidates(instances);
+        Candidates candidates = BenchmarkInstances.liveCandidates(instances, idleMillis);
         leastRequests = SelectionStrategy.leastRequests().newSelector(candidates);
         peakEwma = SelectionStrategy.peakEwma().newSelector(candidates);
     }

@@ -36,7 +36,7 @@ public class RoundRobinBenchmark {
 
     @Setup
     public void setUp() {
-        Candidates candidates = BenchmarkInstances.liveCandidates(instances);
+        Candidates candidates = BenchmarkInstances.liveCandidates(instances, 100);
         array = candidates.toArray();
         roundRobin = SelectionStrategy.roundRobin().newSelector(candidates);
         weightedRoundRobin = SelectionStrategy.weightedRoundRobin().newSelector(candidates);

@@ -42,10 +42,9 @@ public final class InterleavedCheck {
         java.util.List<String> only = java.util.Arrays.asList(args);
         for (int n : only.isEmpty() || only.contains("P1") ? new int[] {3, 10, 100, 10_000} : new int[0]) {
             Candidates candidates = BenchmarkInstances.liveCandidates(n, 100);
-            Candidate[] array = candidates.toArray();
-            AtomicInteger counter = new AtomicInteger();
+            BareRoundRobin bare = new BareRoundRobin(candidates.toArray());
             Selector roundRobin = SelectionStrategy.roundRobin().newSelector(candidates);
-            double[] best = bestOf(() -> bareRoundRobin(array, counter), () -> roundRobin(roundRobin));
+            double[] best = bestOf(() -> bareRoundRobin(bare), () -> roundRobin(roundRobin));
             print("P1 roundRobin", n, "bare round robin", best);
         }
         for (int idle : only.isEmpty() || only.contains("P2") ? new int[] {100, 5000} : new int[0]) {
@@ -92,10 +91,20 @@ public final class InterleavedCheck {
                 what, instances, best[1], baseline, best[0], best[1] / best[0]));
     }
 
-    private static void bareRoundRobin(Candidate[] array, AtomicInteger counter) {
+    /** The bare pick reads its array and counter from an object, as a selector does (and as in JMH). */
+    private static final class BareRoundRobin {
+        final Candidate[] array;
+        final AtomicInteger counter = new AtomicInteger();
+
+        BareRoundRobin(Candidate[] array) {
+            this.array = array;
+        }
+    }
+
+    private static void bareRoundRobin(BareRoundRobin bare) {
         Object last = null;
         for (int i = 0; i < OPS; i++) {
-            last = array[(counter.getAndIncrement() & Integer.MAX_VALUE) % array.length];
+            last = bare.array[(bare.counter.getAndIncrement() & Integer.MAX_VALUE) % bare.array.length];
         }
         sink = last;
     }

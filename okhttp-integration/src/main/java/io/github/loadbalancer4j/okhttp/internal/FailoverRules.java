@@ -1,0 +1,116 @@
+package io.github.loadbalancer4j.okhttp.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * When a failed attempt may move on to another instance.
+ *
+ * <ul>
+ *   <li>A connect failure (refused, connect timeout, unknown host, no route) never reached a
+ *       server: any request may move on.
+ *   <li>Any other failure may have reached the server: only idempotent methods (GET, HEAD,
+ *       OPTIONS, PUT, DELETE, TRACE) with a body that can be sent again (none, or not one-shot)
+ *       move on.
+ *   <li>A certificate the client rejects is the same everywhere (the service's name is wrong, not
+ *       one instance): never moved on, so the configuration error is seen at once.
+ *   <li>A call canceled or past its call timeout never moves on.
+ * </ul>
+ *
+ * <p>Public for the loadbalancer4j modules; not API.
+ */
+public final class FailoverRules {
+
+    private FailoverRules() {
+    }
+
+    /**
+     * @param failure what the attempt threw
+     * @param request the caller's request
+     * @return whether another instance may be tried, before asking the Retry
+     */
+    public static boolean mayMoveOn(IOException failure, Request request) {
+        if (isCertificateFailure(failure)) {
+            return false;
+        }
+        if (isConnectFailure(failure)) {
+            return true;
+        }
+        if (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException)) {
+            return false; // the call timed out or the thread was interrupted
+        }
+        return isIdempotentAndRepeatable(request);
+    }
+
+    /**
+     * @param failure what an attempt threw
+     * @return whether the failure happened while connecting, so the request was not sent
+     */
+    public static boolean isConnectFailure(IOException failure) {
+        if (failure instanceof ConnectException || failure instanceof NoRouteToHostException
+                || failure instanceof UnknownHostException || failure instanceof PortUnreachableException) {
+            return true;
+        }
+        if (failure instanceof SocketTimeoutException) {
+            String message = failure.getMessage();
+            // The JDK's connect timeout says "Connect timed out"; read timeouts say "timeout"/"Read timed out".
+            return message != null && message.toLowerCase(Locale.ROOT).contains("connect");
+        }
+        return false;
+    }
+
+    /**
+     * @param failure what an attempt threw
+     * @return whether the client rejected the server's certificate
+     */
+    public static boolean isCertificateFailure(IOException failure) {
+        if (failure instanceof SSLPeerUnverifiedException) {
+            return true;
+        }
+        if (failure instanceof SSLHandshakeException) {
+            for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof CertificateException) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param request a request
+     * @return whether sending it twice is safe: an idempotent method and a body that can be replayed
+     */
+    public static boolean isIdempotentAndRepeatable(Request request) {
+        if (!isIdempotent(request.method())) {
+            return false;
+        }
+        RequestBody body = request.body();
+        return body == null || (!body.isOneShot() && !body.isDuplex());
+    }
+
+    static boolean isIdempotent(String method) {
+        switch (method) {
+            case "GET":
+            case "HEAD":
+            case "OPTIONS":
+            case "PUT":
+            case "DELETE":
+            case "TRACE":
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.okhttp;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.health.HealthChecker;
 import io.github.loadbalancer4j.okhttp.internal.PinnedDns;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  * is 2xx within the timeout. Redirects are not followed and the request is sent once.
  *
  * <pre>{@code
- * OkHttpHealthChecker checker = OkHttpHealthChecker.builder(client).path("/health").get().build();
- * checker.check(instance, Duration.ofSeconds(1)).thenAccept(healthy -> ...);
+ * LoadBalancerConfig config = LoadBalancerConfig.custom()
+ *         .healthCheck(HealthCheckConfig.custom(OkHttpHealthChecker.of(client, "/health")).build())
+ *         .build();
  * }</pre>
  *
  * <p>http instances are probed at {@code http://<instance host>:<port><path>}. https instances are
@@ -34,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * {@link LoadBalancingInterceptor} on the given client is left out of the probes' client, so a probe
  * always reaches the instance it is about. Thread-safe.
  */
-public final class OkHttpHealthChecker {
+public final class OkHttpHealthChecker implements HealthChecker {
 
     /** The path probed when none is set. */
     public static final String DEFAULT_PATH = "/health";
@@ -86,6 +88,7 @@ public final class OkHttpHealthChecker {
      *     cancels the probe.
      * @throws IllegalArgumentException if the timeout is not positive
      */
+    @Override
     public CompletableFuture<Boolean> check(ServiceInstance instance, Duration timeout) {
         requireNonNull(instance, "instance");
         requireNonNull(timeout, "timeout");

@@ -88,7 +88,10 @@ final class Backends implements AutoCloseable {
 
         Backend(String address, @Nullable SSLSocketFactory tls) {
             this.address = address;
-            this.behaviour = r -> new MockResponse.Builder().code(200).body(address).build();
+            // MockWebServer would write a body after a HEAD too, and spoil the pooled connection.
+            this.behaviour = r -> r.getMethod().equals("HEAD")
+                    ? new MockResponse.Builder().code(200).build()
+                    : new MockResponse.Builder().code(200).body(address).build();
             if (tls != null) {
                 server.useHttps(tls);
             }

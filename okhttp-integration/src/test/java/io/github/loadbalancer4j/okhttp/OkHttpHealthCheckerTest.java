@@ -3,7 +3,12 @@ package io.github.loadbalancer4j.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
 import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
 import java.io.IOException;
@@ -56,6 +61,38 @@ class OkHttpHealthCheckerTest {
             assertThat(r.getMethod()).isEqualTo("HEAD");
             assertThat(r.getTarget()).isEqualTo("/health");
         });
+    }
+
+    @Test
+    void loadBalancerTakesAServerOutWhenItsHealthFailsAndBringsItBack() throws Exception {
+        backends = Backends.http();
+        Backends.Backend sick = backends.get(1);
+        ServiceInstance sickInstance = backends.instances().get(1);
+        HealthCheckConfig healthCheck = HealthCheckConfig.custom(OkHttpHealthChecker.of(client, "/health"))
+                .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150))
+                .unhealthyThreshold(2).healthyThreshold(2).build();
+        LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()),
+                LoadBalancerConfig.custom().healthCheck(healthCheck).build());
+        OkHttpClient routed = client.newBuilder()
+                .addInterceptor(LoadBalancingInterceptor.builder().route("orders", orders).build()).build();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(orders.getInstances())
+                .allSatisfy(s -> assertThat(s.health()).isEqualTo(InstanceStatus.Health.HEALTHY)));
+
+        sick.behaviour = r -> new MockResponse.Builder().code(r.getTarget().equals("/health") ? 503 : 200).build();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Clients.status(orders, sickInstance).available());
+        int before = sick.log.size();
+        for (int i = 0; i < 12; i++) {
+            Clients.get(routed, "http://orders/work");
+        }
+        long workWhileOut = sick.log.stream().skip(before).filter(r -> r.getTarget().equals("/work")).count();
+        sick.behaviour = r -> new MockResponse.Builder().code(200).build();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Clients.status(orders, sickInstance).available());
+
+        assertThat(workWhileOut).isZero();
+        assertThat(Clients.status(orders, sickInstance).health()).isEqualTo(InstanceStatus.Health.HEALTHY);
+        assertThat(sick.log).anySatisfy(r -> assertThat(r.getMethod()).isEqualTo("HEAD"));
+        orders.close();
+        Clients.shutdown(routed);
     }
 
     @Test

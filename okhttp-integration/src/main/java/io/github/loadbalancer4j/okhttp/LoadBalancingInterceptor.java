@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -72,6 +73,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
             + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
             + "a network interceptor runs after OkHttp has chosen the connection";
 
+    private static final long TIMEOUT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
     private final Map<String, LoadBalancer> routes;
     private final IntPredicate failureStatus;
     private final @Nullable Retry retry;
@@ -92,6 +95,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return routes;
     }
 
+    /**
+     * Routes the request if its host is routed, else passes it on untouched.
+     *
+     * @param chain OkHttp's application-interceptor chain
+     * @return the instance's response, as it is
+     * @throws IOException the attempt's failure (the last one with failover), or an {@code IOException}
+     *     caused by {@link NoAvailableInstanceException}
+     * @throws IllegalStateException if the interceptor was added as a network interceptor
+     */
     @Override
     public Response intercept(Chain chain) throws IOException {
         if (chain.connection() != null) {
@@ -231,9 +243,18 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return chain.call().timeout().timeoutNanos() > 0 ? System.nanoTime() : 0;
     }
 
+    /**
+     * Whether a canceled call was canceled by its call timeout. The timeout started a little before
+     * the interceptor did, so the elapsed time seen here is a little short: allow a tenth of the
+     * timeout, at most 50 ms.
+     */
     private static boolean callTimedOut(Call call, long start) {
         long timeout = call.timeout().timeoutNanos();
-        return timeout > 0 && start != 0 && System.nanoTime() - start >= timeout;
+        if (timeout <= 0 || start == 0) {
+            return false;
+        }
+        long slack = Math.min(timeout / 10, TIMEOUT_SLACK_NANOS);
+        return System.nanoTime() - start >= timeout - slack;
     }
 
     private static IOException canceled(@Nullable IOException failure) {

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * LoadBalancerConfig config = LoadBalancerConfig.custom()
- *         .healthCheck(HealthCheckConfig.custom(OkHttpHealthChecker.of(client, "/health")).build())
+ *         .healthCheck(HealthCheckConfig.custom(OkHttpHealthChecker.head(client, "/health")).build())
  *         .build();
  * }</pre>
  *
@@ -64,8 +64,21 @@ public final class OkHttpHealthChecker implements HealthChecker {
      * @return the checker
      * @throws IllegalArgumentException if the path does not start with {@code /}
      */
-    public static OkHttpHealthChecker of(OkHttpClient client, String path) {
-        return builder(client).path(path).build();
+    public static OkHttpHealthChecker head(OkHttpClient client, String path) {
+        return builder(client).path(path).head().build();
+    }
+
+    /**
+     * Returns a checker sending {@code GET} to a path (for servers that do not answer {@code HEAD});
+     * the body is discarded.
+     *
+     * @param client the client to probe with (its pool and dispatcher are shared)
+     * @param path e.g. {@code /health}
+     * @return the checker
+     * @throws IllegalArgumentException if the path does not start with {@code /}
+     */
+    public static OkHttpHealthChecker get(OkHttpClient client, String path) {
+        return builder(client).path(path).get().build();
     }
 
     /**

@@ -183,6 +183,19 @@ class LoadBalancingInterceptorRoutingTest {
     }
 
     @Test
+    void callTimeoutCountsAsAFailureOfTheSlowInstance() {
+        OkHttpClient impatient = client.newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
+        backends.get(0).behaviour = r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build();
+
+        assertThatThrownBy(() -> get(impatient, "http://orders/x")).isInstanceOf(java.io.InterruptedIOException.class);
+
+        CircuitBreaker.Metrics metrics = breakerOf(orders, backends.instances().get(0)).getMetrics();
+        assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+        assertThat(status(orders, backends.instances().get(0)).inFlight()).isZero();
+        Clients.shutdown(impatient);
+    }
+
+    @Test
     void latencyOfTheResponseFeedsTheInstance() throws IOException {
         backends.get(0).behaviour = r -> new MockResponse.Builder().headersDelay(100, TimeUnit.MILLISECONDS).body("slow").build();
 

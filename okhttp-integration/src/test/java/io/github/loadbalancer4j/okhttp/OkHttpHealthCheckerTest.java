@@ -46,7 +46,7 @@ class OkHttpHealthCheckerTest {
         backends = Backends.http();
         Backends.Backend b = backends.get(0);
         ServiceInstance instance = backends.instances().get(0);
-        OkHttpHealthChecker checker = OkHttpHealthChecker.of(client, "/health");
+        OkHttpHealthChecker checker = OkHttpHealthChecker.head(client, "/health");
 
         boolean before = healthy(checker.check(instance, TIMEOUT));
         b.behaviour = r -> new MockResponse.Builder().code(503).build();
@@ -68,7 +68,7 @@ class OkHttpHealthCheckerTest {
         backends = Backends.http();
         Backends.Backend sick = backends.get(1);
         ServiceInstance sickInstance = backends.instances().get(1);
-        HealthCheckConfig healthCheck = HealthCheckConfig.custom(OkHttpHealthChecker.of(client, "/health"))
+        HealthCheckConfig healthCheck = HealthCheckConfig.custom(OkHttpHealthChecker.head(client, "/health"))
                 .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150))
                 .unhealthyThreshold(2).healthyThreshold(2).build();
         LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()),
@@ -99,7 +99,7 @@ class OkHttpHealthCheckerTest {
     void getProbesWithGetAndRedirectsAreNotFollowed() throws Exception {
         backends = Backends.http();
         Backends.Backend b = backends.get(1);
-        OkHttpHealthChecker checker = OkHttpHealthChecker.builder(client).path("/ready?deep=true").get().build();
+        OkHttpHealthChecker checker = OkHttpHealthChecker.get(client, "/ready?deep=true");
         b.behaviour = r -> new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build();
 
         boolean redirected = healthy(checker.check(backends.instances().get(1), TIMEOUT));
@@ -115,7 +115,7 @@ class OkHttpHealthCheckerTest {
     void serverTooSlowForTheTimeoutIsUnhealthy() throws Exception {
         backends = Backends.http();
         backends.get(0).behaviour = r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build();
-        OkHttpHealthChecker checker = OkHttpHealthChecker.of(client, "/health");
+        OkHttpHealthChecker checker = OkHttpHealthChecker.head(client, "/health");
         long start = System.nanoTime();
 
         boolean healthy = healthy(checker.check(backends.instances().get(0), Duration.ofMillis(200)));
@@ -130,7 +130,7 @@ class OkHttpHealthCheckerTest {
         ServiceInstance gone = backends.instances().get(2);
         backends.get(2).close();
 
-        boolean healthy = healthy(OkHttpHealthChecker.of(client, "/health").check(gone, TIMEOUT));
+        boolean healthy = healthy(OkHttpHealthChecker.head(client, "/health").check(gone, TIMEOUT));
 
         assertThat(healthy).isFalse();
     }
@@ -146,7 +146,7 @@ class OkHttpHealthCheckerTest {
 
         boolean underServiceName = healthy(OkHttpHealthChecker.builder(client).logicalHost("orders.test").build()
                 .check(secure, TIMEOUT));
-        boolean underAddress = healthy(OkHttpHealthChecker.of(client, "/health").check(secure, TIMEOUT));
+        boolean underAddress = healthy(OkHttpHealthChecker.head(client, "/health").check(secure, TIMEOUT));
 
         assertThat(underServiceName).isTrue();
         assertThat(underAddress).isFalse(); // the certificate names orders.test, not 127.0.0.13
@@ -161,7 +161,7 @@ class OkHttpHealthCheckerTest {
         client = new OkHttpClient.Builder()
                 .addInterceptor(LoadBalancingInterceptor.builder().route("127.0.0.11", elsewhere).build()).build();
 
-        boolean healthy = healthy(OkHttpHealthChecker.of(client, "/health").check(backends.instances().get(0), TIMEOUT));
+        boolean healthy = healthy(OkHttpHealthChecker.head(client, "/health").check(backends.instances().get(0), TIMEOUT));
 
         assertThat(healthy).isTrue();
         assertThat(backends.get(0).log).hasSize(1);
@@ -171,9 +171,9 @@ class OkHttpHealthCheckerTest {
 
     @Test
     void argumentsAreChecked() throws IOException {
-        OkHttpHealthChecker checker = OkHttpHealthChecker.of(client, "/health");
+        OkHttpHealthChecker checker = OkHttpHealthChecker.head(client, "/health");
 
-        assertThatThrownBy(() -> OkHttpHealthChecker.of(client, "health"))
+        assertThatThrownBy(() -> OkHttpHealthChecker.head(client, "health"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("path: 'health' (expected: a path starting with '/')");
         assertThatThrownBy(() -> checker.check(ServiceInstance.of("127.0.0.11", 80), Duration.ZERO))

@@ -36,6 +36,11 @@ public final class PinnedDns implements Dns {
         this.delegate = requireNonNull(delegate, "delegate");
     }
 
+    /**
+     * @param hostname the name OkHttp resolves
+     * @return the instance's address for the logical host, the delegate's answer for any other name
+     * @throws UnknownHostException if the delegate cannot resolve the name
+     */
     @Override
     public List<InetAddress> lookup(String hostname) throws UnknownHostException {
         if (!logicalHost.equalsIgnoreCase(hostname)) {

@@ -4,12 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
-import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.okhttp.internal.Backoff;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
-import io.github.loadbalancer4j.okhttp.internal.PinnedDns;
+import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
+import io.github.loadbalancer4j.retry.FailoverRetry;
+import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -51,12 +52,12 @@ import org.jspecify.annotations.Nullable;
  *       is returned to the caller as it is. A call the caller canceled records nothing.
  *   <li><b>failover</b>, with a resilience4j {@link Retry}: the Retry decides what is retried (its
  *       exception and result predicates see the {@link IOException} and the {@link Response}), how
- *       often and the wait. Each retry goes to an instance this call has not tried while one is
- *       available. A connect failure moves on for any method; any other failure, or a retried
- *       response, moves on only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) whose
- *       body can be sent again. A rejected certificate is never retried. A discarded response is
- *       closed before the next attempt. The wait runs on the calling thread and ends when the call is
- *       canceled or its call timeout fires.
+ *       often and the wait; a {@link RetryBudget} caps the retries. Each retry goes to an instance
+ *       this call has not tried while one is available. A connect failure moves on for any method;
+ *       any other failure, or a retried response, moves on only for idempotent methods (GET, HEAD,
+ *       OPTIONS, PUT, DELETE, TRACE) whose body can be sent again. A rejected certificate is never
+ *       retried. A discarded response is closed before the next attempt. The wait runs on the calling
+ *       thread and ends when the call is canceled or its call timeout fires.
  * </ul>
  *
  * <p>It must be added with {@code addInterceptor}: as a network interceptor it fails every call
@@ -73,26 +74,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
             + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
             + "a network interceptor runs after OkHttp has chosen the connection";
 
-    private static final long TIMEOUT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-    private final Map<String, LoadBalancer> routes;
+    private final Map<String, Route> routes;
+    private final @Nullable LoadBalancerRegistry registry;
     private final IntPredicate failureStatus;
     private final @Nullable Retry retry;
+    private final @Nullable RetryBudget retryBudget;
 
     private LoadBalancingInterceptor(Builder builder) {
-        this.routes = Map.copyOf(builder.routes);
+        Map<String, Route> r = new LinkedHashMap<>();
+        builder.routes.forEach((host, lb) -> r.put(host, new Route(lb, budgetFor(lb, builder.retry, builder.retryBudget))));
+        this.routes = Map.copyOf(r);
+        this.registry = builder.registry;
         this.failureStatus = builder.failureStatus;
         this.retry = builder.retry;
+        this.retryBudget = builder.retryBudget;
     }
 
-    /** @return a builder; add at least one route */
+    /** @return a builder; add at least one route or a registry */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the routed host names and their load balancers */
+    /** @return the host names routed with {@link Builder#route} and their load balancers (not the registry's) */
     public Map<String, LoadBalancer> getRoutes() {
-        return routes;
+        Map<String, LoadBalancer> view = new LinkedHashMap<>();
+        routes.forEach((host, route) -> view.put(host, route.loadBalancer));
+        return Map.copyOf(view);
     }
 
     /**
@@ -110,22 +117,34 @@ public final class LoadBalancingInterceptor implements Interceptor {
             throw new IllegalStateException(NETWORK_INTERCEPTOR_MESSAGE);
         }
         Request request = chain.request();
-        LoadBalancer loadBalancer = routes.get(request.url().host());
-        if (loadBalancer == null) {
-            return chain.proceed(request);
+        String host = request.url().host();
+        Route route = routes.get(host);
+        LoadBalancer loadBalancer;
+        RetryBudget budget;
+        if (route != null) {
+            loadBalancer = route.loadBalancer;
+            budget = route.budget;
+        } else {
+            loadBalancer = registry != null ? registry.find(host).orElse(null) : null;
+            if (loadBalancer == null) {
+                return chain.proceed(request);
+            }
+            budget = budgetFor(loadBalancer, retry, retryBudget);
         }
         Retry r = retry;
-        if (r == null) {
-            return attempt(chain, request, acquire(loadBalancer, SelectionContext.empty(), null), startOf(chain));
+        if (r == null || budget == null) {
+            return InstanceAttempt.send(chain, request, acquire(loadBalancer, SelectionContext.empty(), null),
+                    failureStatus, InstanceAttempt.startOf(chain));
         }
-        return withFailover(chain, request, loadBalancer, r);
+        return withFailover(chain, request, loadBalancer, r, budget);
     }
 
-    private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry)
-            throws IOException {
+    private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
+            RetryBudget budget) throws IOException {
         Call call = chain.call();
-        long start = startOf(chain);
+        long start = InstanceAttempt.startOf(chain);
         Retry.AsyncContext<Response> retryContext = retry.asyncContext();
+        budget.deposit();
         SelectionContext selection = SelectionContext.empty();
         Response previous = null; // a retried response, kept until the next attempt surely runs
         IOException previousFailure = null;
@@ -145,11 +164,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             Response response;
             try {
-                response = attempt(chain, request, lease, start);
+                response = InstanceAttempt.send(chain, request, lease, failureStatus, start);
             } catch (IOException failure) {
                 long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
-                        ? retryContext.onError(failure) : -1;
-                if (delay < 0) {
+                        ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;
+                if (delay < 0 || !budget.tryWithdraw()) {
                     throw failure;
                 }
                 if (!Backoff.await(call, delay)) {
@@ -160,8 +179,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 continue;
             }
             long delay = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request)
-                    ? retryContext.onResult(response) : -1;
+                    ? decide(retry, () -> retryContext.onResult(response), null, response) : -1;
             if (delay >= 0) {
+                if (!budget.tryWithdraw()) {
+                    return response; // the budget is spent: the caller gets this answer
+                }
                 if (!Backoff.await(call, delay)) {
                     response.close();
                     throw canceled(null);
@@ -182,47 +204,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
     }
 
-    /** Sends one attempt to the lease's instance and ends the lease with its outcome. */
-    private Response attempt(Chain chain, Request request, Lease lease, long start) throws IOException {
-        ServiceInstance instance = lease.instance();
-        HttpUrl url = request.url();
-        Request routed;
-        Chain target;
+    /** Asks the Retry; a predicate or interval function that throws fails the call with an IOException. */
+    private static long decide(Retry retry, RetryDecision decision, @Nullable IOException failure,
+            @Nullable Response response) throws IOException {
         try {
-            if (url.isHttps()) {
-                routed = request.newBuilder().url(url.newBuilder().port(instance.port()).build()).build();
-                target = chain.withDns(new PinnedDns(url.host(), instance.host(), chain.getDns()));
-            } else {
-                routed = request.newBuilder().url(url.newBuilder().host(instance.host()).port(instance.port()).build())
-                        .build();
-                target = chain;
+            return decision.delayMillis();
+        } catch (RuntimeException e) {
+            if (response != null) {
+                response.close();
             }
-        } catch (RuntimeException | Error e) {
-            lease.release();
-            throw e;
-        }
-        Response response;
-        try {
-            response = target.proceed(routed);
-        } catch (IOException e) {
-            Call call = chain.call();
-            if (call.isCanceled() && !callTimedOut(call, start)) {
-                lease.release(); // the caller gave up: nothing to say about the instance
-            } else {
-                lease.onError(e);
+            IOException wrapped = new IOException("Retry '" + retry.getName() + "' failed to decide: " + e, e);
+            if (failure != null) {
+                wrapped.addSuppressed(failure);
             }
-            throw e;
-        } catch (RuntimeException | Error e) {
-            lease.onError(e);
-            throw e;
+            throw wrapped;
         }
-        int code = response.code();
-        if (failureStatus.test(code)) {
-            lease.onError(new FailureStatusException(instance, code));
-        } else {
-            lease.onResult(response);
-        }
-        return response;
+    }
+
+    /** A question to the Retry: the wait before the next attempt, or -1 for none. */
+    @FunctionalInterface
+    private interface RetryDecision {
+        long delayMillis();
     }
 
     private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection,
@@ -238,23 +240,12 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
     }
 
-    /** When the call's timeout started, near enough, or 0 when the call has no timeout. */
-    private static long startOf(Chain chain) {
-        return chain.call().timeout().timeoutNanos() > 0 ? System.nanoTime() : 0;
-    }
-
-    /**
-     * Whether a canceled call was canceled by its call timeout. The timeout started a little before
-     * the interceptor did, so the elapsed time seen here is a little short: allow a tenth of the
-     * timeout, at most 50 ms.
-     */
-    private static boolean callTimedOut(Call call, long start) {
-        long timeout = call.timeout().timeoutNanos();
-        if (timeout <= 0 || start == 0) {
-            return false;
+    private static @Nullable RetryBudget budgetFor(LoadBalancer loadBalancer, @Nullable Retry retry,
+            @Nullable RetryBudget explicit) {
+        if (retry == null) {
+            return null;
         }
-        long slack = Math.min(timeout / 10, TIMEOUT_SLACK_NANOS);
-        return System.nanoTime() - start >= timeout - slack;
+        return explicit != null ? explicit : FailoverRetry.defaultBudget(loadBalancer);
     }
 
     private static IOException canceled(@Nullable IOException failure) {
@@ -268,8 +259,19 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     @Override
     public String toString() {
-        return "LoadBalancingInterceptor{routes=" + routes.keySet() + (retry != null ? ", retry=" + retry.getName() : "")
-                + '}';
+        return "LoadBalancingInterceptor{routes=" + routes.keySet() + (registry != null ? ", registry" : "")
+                + (retry != null ? ", retry=" + retry.getName() : "") + '}';
+    }
+
+    /** A routed host's load balancer and the budget its retries draw on (null without failover). */
+    private static final class Route {
+        final LoadBalancer loadBalancer;
+        final @Nullable RetryBudget budget;
+
+        Route(LoadBalancer loadBalancer, @Nullable RetryBudget budget) {
+            this.loadBalancer = loadBalancer;
+            this.budget = budget;
+        }
     }
 
     /** Builds a {@link LoadBalancingInterceptor}; every setter checks its argument at once. */
@@ -277,8 +279,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         private final Map<String, LoadBalancer> routes = new LinkedHashMap<>();
         private final List<String> conflicts = new ArrayList<>();
+        private @Nullable LoadBalancerRegistry registry;
         private IntPredicate failureStatus = DEFAULT_FAILURE_STATUS;
         private @Nullable Retry retry;
+        private @Nullable RetryBudget retryBudget;
 
         private Builder() {
         }
@@ -305,6 +309,19 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
+         * Also routes requests whose URL host is the name of a load balancer in the registry (looked
+         * up at each request, so load balancers added later are routed too; OkHttp's hosts are lower
+         * case, so only lower-case names match). Hosts given to {@link #route} come first.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder registry(LoadBalancerRegistry registry) {
+            this.registry = requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
          * Sets which response statuses count as a failure of the instance that sent them.
          *
          * @param isFailure tells whether a status is a failure; default {@link #DEFAULT_FAILURE_STATUS} (5xx)
@@ -317,6 +334,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         /**
          * Turns failover on: the Retry's attempts each go to an instance the call has not tried.
+         * Without {@link #retryBudget}, each load balancer's retries draw on its
+         * {@link FailoverRetry#defaultBudget(LoadBalancer) default budget}, shared with
+         * {@code FailoverRetry}.
          *
          * @param retry a resilience4j Retry (from your {@code RetryRegistry}); its predicates see the
          *     {@link IOException} and the {@link Response} of each attempt
@@ -328,15 +348,33 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
+         * Caps retries with one budget for every routed host: each call deposits, each retry
+         * withdraws; a refused retry ends the call with its last failure or response.
+         *
+         * @param budget the budget
+         * @return this builder
+         */
+        public Builder retryBudget(RetryBudget budget) {
+            this.retryBudget = requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /**
          * @return the interceptor
-         * @throws IllegalStateException if nothing is routed, or one host was routed to two load balancers
+         * @throws IllegalStateException if nothing is routed, one host was routed to two load
+         *     balancers, or a retry budget was set without a retry
          */
         public LoadBalancingInterceptor build() {
             if (!conflicts.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", conflicts));
             }
-            if (routes.isEmpty()) {
-                throw new IllegalStateException("no route (expected: at least one route(host, loadBalancer))");
+            if (routes.isEmpty() && registry == null) {
+                throw new IllegalStateException(
+                        "no route (expected: at least one route(host, loadBalancer), or registry(registry))");
+            }
+            if (retryBudget != null && retry == null) {
+                throw new IllegalStateException(
+                        "retryBudget(" + retryBudget.getName() + ") was set without retry(...) (expected: both, or neither)");
             }
             return new LoadBalancingInterceptor(this);
         }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.retry.FailoverRetry;
+import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -222,6 +224,39 @@ class LoadBalancingInterceptorFailoverTest {
 
         assertThat(connectAttempts).extracting(a -> a.getAddress().getHostAddress())
                 .containsExactlyInAnyOrder("127.0.0.11", "127.0.0.12", "127.0.0.13");
+        Clients.shutdown(client);
+    }
+
+    @Test
+    void anEmptyRetryBudgetStopsFailover() {
+        RetryBudget empty = RetryBudget.custom().name("orders").percentCanRetry(0).minRetriesPerSecond(0).build();
+        OkHttpClient client = new OkHttpClient.Builder()
+                .eventListener(new EventListener() {
+                    @Override
+                    public void connectStart(Call call, InetSocketAddress address, Proxy proxy) {
+                        connectAttempts.add(address);
+                    }
+                })
+                .addInterceptor(LoadBalancingInterceptor.builder().route("orders", orders)
+                        .retry(Retry.of("orders", threeAttempts())).retryBudget(empty).build())
+                .build();
+        backends.all.forEach(Backends.Backend::close);
+
+        assertThatThrownBy(() -> get(client, "http://orders/items")).isInstanceOf(ConnectException.class);
+
+        assertThat(connectAttempts).hasSize(1);
+        assertThat(empty.getNumberOfRefusedRetries()).isEqualTo(1);
+        Clients.shutdown(client);
+    }
+
+    @Test
+    void retriesDrawOnTheLoadBalancersDefaultBudget() {
+        OkHttpClient client = client(threeAttempts());
+        backends.all.forEach(Backends.Backend::close);
+
+        assertThatThrownBy(() -> get(client, "http://orders/items")).isInstanceOf(ConnectException.class);
+
+        assertThat(FailoverRetry.defaultBudget(orders).getNumberOfGrantedRetries()).isEqualTo(2);
         Clients.shutdown(client);
     }
 

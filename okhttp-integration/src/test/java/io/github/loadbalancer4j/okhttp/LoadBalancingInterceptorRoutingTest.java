@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -242,12 +243,33 @@ class LoadBalancingInterceptorRoutingTest {
                 .hasMessage("host: 'http://orders' (expected: a host name without scheme, port or path, e.g. 'orders')");
         assertThatThrownBy(() -> LoadBalancingInterceptor.builder().build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("no route (expected: at least one route(host, loadBalancer))");
+                .hasMessage("no route (expected: at least one route(host, loadBalancer), or registry(registry))");
+        assertThatThrownBy(() -> LoadBalancingInterceptor.builder().route("orders", orders)
+                .retryBudget(io.github.loadbalancer4j.retry.RetryBudget.ofDefaults("orders")).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("retryBudget(orders) was set without retry(...) (expected: both, or neither)");
         LoadBalancer other = LoadBalancer.of("other", InstanceSource.of());
         assertThatThrownBy(() -> LoadBalancingInterceptor.builder().route("orders", orders).route("ORDERS", other).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("host 'orders' is routed to both LoadBalancer 'orders' and LoadBalancer 'other'");
         other.close();
+    }
+
+    @Test
+    void loadBalancersOfARegistryAreRoutedByName() throws IOException {
+        LoadBalancerRegistry registry = LoadBalancerRegistry.ofDefaults();
+        OkHttpClient c = new OkHttpClient.Builder()
+                .addInterceptor(LoadBalancingInterceptor.builder().registry(registry).build()).build();
+        registry.loadBalancer("billing", InstanceSource.of(backends.instances().get(2)));
+
+        String billing = get(c, "http://billing/invoices");
+        String direct = get(c, "http://127.0.0.11:" + backends.port + "/direct");
+
+        assertThat(billing).isEqualTo("200 127.0.0.13");
+        assertThat(direct).isEqualTo("200 127.0.0.11");
+        assertThat(backends.get(2).log).singleElement().satisfies(r -> assertThat(r.getTarget()).isEqualTo("/invoices"));
+        Clients.shutdown(c);
+        registry.getAllLoadBalancers().forEach(LoadBalancer::close);
     }
 
     @Test

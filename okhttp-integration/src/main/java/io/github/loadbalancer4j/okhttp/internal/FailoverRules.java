@@ -1,14 +1,10 @@
 package io.github.loadbalancer4j.okhttp.internal;
 
+import io.github.loadbalancer4j.retry.FailoverPredicates;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
-import java.util.Locale;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Request;
@@ -27,6 +23,8 @@ import okhttp3.RequestBody;
  *       one instance): never moved on, so the configuration error is seen at once.
  *   <li>A call canceled or past its call timeout never moves on.
  * </ul>
+ *
+ * <p>Connect failures are those of the retry module's {@link FailoverPredicates#safeForAnyCall()}.
  *
  * <p>Public for the loadbalancer4j modules; not API.
  */
@@ -58,16 +56,7 @@ public final class FailoverRules {
      * @return whether the failure happened while connecting, so the request was not sent
      */
     public static boolean isConnectFailure(IOException failure) {
-        if (failure instanceof ConnectException || failure instanceof NoRouteToHostException
-                || failure instanceof UnknownHostException || failure instanceof PortUnreachableException) {
-            return true;
-        }
-        if (failure instanceof SocketTimeoutException) {
-            String message = failure.getMessage();
-            // The JDK's connect timeout says "Connect timed out"; read timeouts say "timeout"/"Read timed out".
-            return message != null && message.toLowerCase(Locale.ROOT).contains("connect");
-        }
-        return false;
+        return FailoverPredicates.safeForAnyCall().test(failure);
     }
 
     /**

@@ -69,7 +69,7 @@ class OkHttpHealthCheckerTest {
         Backends.Backend sick = backends.get(1);
         ServiceInstance sickInstance = backends.instances().get(1);
         HealthCheckConfig healthCheck = HealthCheckConfig.custom(OkHttpHealthChecker.head(client, "/health"))
-                .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150))
+                .interval(Duration.ofMillis(400)).timeout(Duration.ofMillis(350))
                 .unhealthyThreshold(2).healthyThreshold(2).build();
         LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()),
                 LoadBalancerConfig.custom().healthCheck(healthCheck).build());

@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.okhttp.internal.Backoff;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
 import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
+import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
@@ -79,6 +80,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private final IntPredicate failureStatus;
     private final @Nullable Retry retry;
     private final @Nullable RetryBudget retryBudget;
+    private final InstanceUrls urls = new InstanceUrls();
 
     private LoadBalancingInterceptor(Builder builder) {
         Map<String, Route> r = new LinkedHashMap<>();
@@ -134,7 +136,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Retry r = retry;
         if (r == null || budget == null) {
             return InstanceAttempt.send(chain, request, acquire(loadBalancer, SelectionContext.empty(), null),
-                    failureStatus, InstanceAttempt.startOf(chain));
+                    failureStatus, urls, InstanceAttempt.startOf(chain));
         }
         return withFailover(chain, request, loadBalancer, r, budget);
     }
@@ -164,7 +166,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             Response response;
             try {
-                response = InstanceAttempt.send(chain, request, lease, failureStatus, start);
+                response = InstanceAttempt.send(chain, request, lease, failureStatus, urls, start);
             } catch (IOException failure) {
                 long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
                         ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;

@@ -35,12 +35,13 @@ public final class InstanceAttempt {
      * @param request the caller's request, with the logical host
      * @param lease the instance's lease
      * @param failureStatus which statuses are failures of the instance
+     * @param urls the interceptor's http URL rewriter
      * @param start {@link #startOf(Interceptor.Chain)} of this call
      * @return the instance's response
      * @throws IOException what the attempt threw
      */
     public static Response send(Interceptor.Chain chain, Request request, Lease lease, IntPredicate failureStatus,
-            long start) throws IOException {
+            InstanceUrls urls, long start) throws IOException {
         ServiceInstance instance = lease.instance();
         HttpUrl url = request.url();
         Request routed;
@@ -50,8 +51,7 @@ public final class InstanceAttempt {
                 routed = request.newBuilder().url(url.newBuilder().port(instance.port()).build()).build();
                 target = chain.withDns(new PinnedDns(url.host(), instance.host(), chain.getDns()));
             } else {
-                routed = request.newBuilder().url(url.newBuilder().host(instance.host()).port(instance.port()).build())
-                        .build();
+                routed = request.newBuilder().url(urls.rewrite(url, instance)).build();
                 target = chain;
             }
         } catch (RuntimeException | Error e) {

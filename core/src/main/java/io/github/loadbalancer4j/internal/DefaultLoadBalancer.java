@@ -68,6 +68,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     private final Object lock = new Object();
 
     private volatile Snapshot snapshot;
+    // Null unless metrics are bound: the hot path then pays one volatile read per call.
+    private volatile @Nullable CallObserver callObserver;
+    // Guarded by lock.
+    private final List<CallObserver> callObservers = new ArrayList<>();
     // Guarded by lock.
     private Map<String, InstanceState> byId = new LinkedHashMap<>();
     private SelectionStrategy strategy;
@@ -220,6 +224,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             }
             if (chosen.circuitBreaker().tryAcquirePermission()) {
                 chosen.started();
+                CallObserver observer = callObserver;
+                if (observer != null) {
+                    observer.onSelected(chosen);
+                }
                 return chosen;
             }
             // Lost a race for the permission (the breaker opened, or HALF_OPEN has no permit left).
@@ -266,6 +274,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onSuccess(duration, TimeUnit.NANOSECONDS);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.SUCCESSFUL);
+        }
     }
 
     void recordResult(InstanceState state, long start, @Nullable Object result) {
@@ -273,6 +285,11 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            boolean failed = state.circuitBreaker().getCircuitBreakerConfig().getRecordResultPredicate().test(result);
+            observer.onEnded(state, duration, failed ? CallObserver.Outcome.FAILED : CallObserver.Outcome.SUCCESSFUL);
+        }
     }
 
     void recordError(InstanceState state, long start, Throwable error) {
@@ -283,6 +300,11 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         CircuitBreakerConfig bc = breaker.getCircuitBreakerConfig();
         boolean counted = bc.getRecordExceptionPredicate().test(error) && !bc.getIgnoreExceptionPredicate().test(error);
         ended(state, duration, end, counted);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, counted ? CallObserver.Outcome.FAILED
+                    : bc.getIgnoreExceptionPredicate().test(error) ? CallObserver.Outcome.IGNORED : CallObserver.Outcome.SUCCESSFUL);
+        }
     }
 
     void release(InstanceState state) {
@@ -494,6 +516,32 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             list.add(state.status());
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * Tells an observer of every call started and ended from now on, for other loadbalancer4j
+     * modules (metrics).
+     *
+     * @param observer the observer; fast, non-blocking, never throwing
+     */
+    public void addCallObserver(CallObserver observer) {
+        requireNonNull(observer, "observer");
+        synchronized (lock) {
+            callObservers.add(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
+    }
+
+    /**
+     * Stops telling an observer of calls; does nothing if it was not added.
+     *
+     * @param observer the observer
+     */
+    public void removeCallObserver(CallObserver observer) {
+        synchronized (lock) {
+            callObservers.remove(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
     }
 
     /** @return the live per-instance states, for other loadbalancer4j modules (metrics, health) */

@@ -5,6 +5,7 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -14,32 +15,41 @@ public final class RoundRobinStrategy implements SelectionStrategy {
     /** The one instance: the strategy has no parameters. */
     public static final RoundRobinStrategy INSTANCE = new RoundRobinStrategy();
 
+    private static final String NAME = "roundRobin";
+
     private RoundRobinStrategy() {
     }
 
     @Override
     public Selector newSelector(Candidates available) {
-        int n = available.size();
+        return newSelector(NAME, available.toArray());
+    }
+
+    /** Round robin over {@code candidates}, for strategies that fall back to it; the array is not copied. */
+    static Selector newSelector(String strategy, Candidate[] candidates) {
+        int n = candidates.length;
         if (n == 0) {
-            return context -> null;
+            return FixedSelector.empty(strategy);
         }
         if (n == 1) {
-            Candidate only = available.get(0);
-            return context -> only;
+            return FixedSelector.of(strategy, candidates[0]);
         }
-        return new RoundRobinSelector(available.toArray());
+        return new RoundRobinSelector(strategy, candidates);
     }
 
     @Override
     public String toString() {
-        return "roundRobin";
+        return NAME;
     }
 
-    private static final class RoundRobinSelector implements Selector {
+    static final class RoundRobinSelector implements Selector {
+        private final String strategy;
         private final Candidate[] candidates;
-        private final AtomicInteger next = new AtomicInteger();
+        // A random start, so that a selector rebuilt often (breakers flapping) does not favour the first candidates.
+        private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 30));
 
-        RoundRobinSelector(Candidate[] candidates) {
+        RoundRobinSelector(String strategy, Candidate[] candidates) {
+            this.strategy = strategy;
             this.candidates = candidates;
         }
 
@@ -47,6 +57,11 @@ public final class RoundRobinStrategy implements SelectionStrategy {
         public @Nullable Candidate select(SelectionContext context) {
             // Masking keeps the index non-negative after the counter wraps past Integer.MAX_VALUE.
             return candidates[(next.getAndIncrement() & Integer.MAX_VALUE) % candidates.length];
+        }
+
+        @Override
+        public String toString() {
+            return strategy + '{' + candidates.length + " candidates}";
         }
     }
 }

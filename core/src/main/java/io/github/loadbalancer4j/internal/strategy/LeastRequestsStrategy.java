@@ -1,0 +1,100 @@
+package io.github.loadbalancer4j.internal.strategy;
+
+import io.github.loadbalancer4j.Candidate;
+import io.github.loadbalancer4j.Candidates;
+import io.github.loadbalancer4j.SelectionContext;
+import io.github.loadbalancer4j.SelectionStrategy;
+import io.github.loadbalancer4j.Selector;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Least requests by the power of two choices: draw two distinct candidates at random and take the one
+ * with fewer calls in flight. When the candidates' weights differ, the one with the larger
+ * {@code weight / (inFlight + 1)} wins instead; zero-weight candidates then take no part while another
+ * has weight.
+ */
+public final class LeastRequestsStrategy implements SelectionStrategy {
+
+    /** The one instance: the strategy has no parameters. */
+    public static final LeastRequestsStrategy INSTANCE = new LeastRequestsStrategy();
+
+    private static final String NAME = "leastRequests";
+
+    private LeastRequestsStrategy() {
+    }
+
+    @Override
+    public Selector newSelector(Candidates available) {
+        Weights w = Weights.of(available);
+        if (w.size() == 0) {
+            return FixedSelector.empty(NAME);
+        }
+        if (w.size() == 1) {
+            return FixedSelector.of(NAME, w.candidates[0]);
+        }
+        return w.uniform ? new LeastRequestsSelector(w.candidates) : new WeightedLeastRequestsSelector(w.candidates);
+    }
+
+    @Override
+    public String toString() {
+        return NAME;
+    }
+
+    private static final class LeastRequestsSelector implements Selector {
+        private final Candidate[] candidates;
+
+        LeastRequestsSelector(Candidate[] candidates) {
+            this.candidates = candidates;
+        }
+
+        @Override
+        public @Nullable Candidate select(SelectionContext context) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int n = candidates.length;
+            int i = random.nextInt(n);
+            int j = random.nextInt(n - 1);
+            if (j >= i) {
+                j++; // two distinct candidates, each pair equally likely
+            }
+            Candidate a = candidates[i];
+            Candidate b = candidates[j];
+            return b.inFlight() < a.inFlight() ? b : a;
+        }
+
+        @Override
+        public String toString() {
+            return NAME + '{' + candidates.length + " candidates}";
+        }
+    }
+
+    private static final class WeightedLeastRequestsSelector implements Selector {
+        private final Candidate[] candidates;
+
+        WeightedLeastRequestsSelector(Candidate[] candidates) {
+            this.candidates = candidates;
+        }
+
+        @Override
+        public @Nullable Candidate select(SelectionContext context) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int n = candidates.length;
+            int i = random.nextInt(n);
+            int j = random.nextInt(n - 1);
+            if (j >= i) {
+                j++;
+            }
+            Candidate a = candidates[i];
+            Candidate b = candidates[j];
+            // b wins when weight_b / (inFlight_b + 1) > weight_a / (inFlight_a + 1), compared without dividing.
+            double scoreB = b.weight() * (a.inFlight() + 1.0);
+            double scoreA = a.weight() * (b.inFlight() + 1.0);
+            return scoreB > scoreA ? b : a;
+        }
+
+        @Override
+        public String toString() {
+            return NAME + "{weighted, " + candidates.length + " candidates}";
+        }
+    }
+}

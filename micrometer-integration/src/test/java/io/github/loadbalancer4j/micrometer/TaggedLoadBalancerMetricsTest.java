@@ -12,6 +12,7 @@ import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.SELE
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.Lease;
@@ -19,6 +20,8 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.health.HealthCheckConfig;
+import io.github.loadbalancer4j.health.HealthChecker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Meter;
@@ -29,6 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -104,6 +110,25 @@ class TaggedLoadBalancerMetricsTest {
         assertThat(instances("orders", "unhealthy")).isEqualTo(0.0);
         assertThat(registry.get(KNOWN_INSTANCES).tag("name", "orders").gauge().value()).isEqualTo(3.0);
         assertThat(registry.get(PANIC).tag("name", "orders").gauge().value()).isEqualTo(0.0);
+    }
+
+    @Test
+    void instancesMarkedUnhealthyByHealthChecksAreCounted() {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            HealthChecker cIsDown = (instance, timeout) -> CompletableFuture.completedFuture(!instance.equals(c));
+            LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom()
+                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
+                            .jitter(0).unhealthyThreshold(1).scheduler(scheduler).build()));
+            TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> instances("orders", "unhealthy") == 1.0);
+
+            assertThat(instances("orders", "available")).isEqualTo(2.0);
+            assertThat(instances("orders", "circuit_open")).isZero();
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     @Test

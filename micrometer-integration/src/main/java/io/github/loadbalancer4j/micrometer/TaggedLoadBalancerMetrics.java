@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.micrometer.internal.LoadBalancerMeters;
+import io.github.resilience4j.core.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
@@ -143,6 +144,28 @@ public final class TaggedLoadBalancerMetrics implements MeterBinder {
     public static TaggedLoadBalancerMetrics ofLoadBalancers(Supplier<? extends Collection<? extends LoadBalancer>> loadBalancers,
             LoadBalancerMetricsConfig config) {
         return new TaggedLoadBalancerMetrics(requireNonNull(loadBalancers, "loadBalancers"), requireNonNull(config, "config"));
+    }
+
+    /**
+     * Creates a binder over a resilience4j-style registry of load balancers: the load balancers it
+     * holds when the binder is bound get meters, and the registry's entry events (added, removed,
+     * replaced) keep the meters in step. The thin layer under {@code ofLoadBalancerRegistry}, which
+     * passes {@code LoadBalancerRegistry::getAllLoadBalancers} as {@code loadBalancers}.
+     *
+     * @param registry the registry, for its entry events
+     * @param loadBalancers the registry's load balancers now
+     * @param config which meters to register
+     * @return the binder
+     */
+    static TaggedLoadBalancerMetrics ofRegistry(Registry<LoadBalancer, ?> registry,
+            Supplier<? extends Collection<? extends LoadBalancer>> loadBalancers, LoadBalancerMetricsConfig config) {
+        requireNonNull(registry, "registry");
+        TaggedLoadBalancerMetrics metrics = ofLoadBalancers(loadBalancers, config);
+        registry.getEventPublisher()
+                .onEntryAdded(event -> metrics.loadBalancerAdded(event.getAddedEntry()))
+                .onEntryRemoved(event -> metrics.loadBalancerRemoved(event.getRemovedEntry()))
+                .onEntryReplaced(event -> metrics.loadBalancerReplaced(event.getOldEntry(), event.getNewEntry()));
+        return metrics;
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.github.loadbalancer4j.internal;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told of each call a {@link DefaultLoadBalancer} starts and ends, for metrics (the Micrometer
  * module). Called on the caller's thread, on the hot path: an implementation must be fast, must not
@@ -15,7 +18,28 @@ public interface CallObserver {
         /** Recorded as a failure (an exception or a result the breaker's predicates count). */
         FAILED,
         /** Ignored by the breaker's {@code ignoreExceptions}. */
-        IGNORED
+        IGNORED;
+
+        /**
+         * @param config the breaker's config
+         * @param result what the call returned
+         * @return how the breaker records that result
+         */
+        static Outcome ofResult(CircuitBreakerConfig config, @Nullable Object result) {
+            return config.getRecordResultPredicate().test(result) ? FAILED : SUCCESSFUL;
+        }
+
+        /**
+         * @param config the breaker's config
+         * @param error what the call threw
+         * @return how the breaker records that error
+         */
+        static Outcome ofError(CircuitBreakerConfig config, Throwable error) {
+            if (config.getIgnoreExceptionPredicate().test(error)) {
+                return IGNORED;
+            }
+            return config.getRecordExceptionPredicate().test(error) ? FAILED : SUCCESSFUL;
+        }
     }
 
     /**

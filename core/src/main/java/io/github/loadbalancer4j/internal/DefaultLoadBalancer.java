@@ -294,8 +294,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         ended(state, duration, end, false);
         CallObserver observer = callObserver;
         if (observer != null) {
-            boolean failed = state.circuitBreaker().getCircuitBreakerConfig().getRecordResultPredicate().test(result);
-            observer.onEnded(state, duration, failed ? CallObserver.Outcome.FAILED : CallObserver.Outcome.SUCCESSFUL);
+            observer.onEnded(state, duration, CallObserver.Outcome.ofResult(state.circuitBreaker().getCircuitBreakerConfig(), result));
         }
     }
 
@@ -309,8 +308,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         ended(state, duration, end, counted);
         CallObserver observer = callObserver;
         if (observer != null) {
-            observer.onEnded(state, duration, counted ? CallObserver.Outcome.FAILED
-                    : bc.getIgnoreExceptionPredicate().test(error) ? CallObserver.Outcome.IGNORED : CallObserver.Outcome.SUCCESSFUL);
+            observer.onEnded(state, duration, CallObserver.Outcome.ofError(bc, error));
         }
     }
 

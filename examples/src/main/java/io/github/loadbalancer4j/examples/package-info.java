@@ -1,0 +1,9 @@
+/**
+ * The demo a newcomer runs first ({@code scripts/demo.sh}): three local HTTP backends, one of which
+ * starts failing, and a few thousand calls through a {@link io.github.loadbalancer4j.LoadBalancer}
+ * that isolates it. Start with {@link io.github.loadbalancer4j.examples.Demo}.
+ */
+@NullMarked
+package io.github.loadbalancer4j.examples;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.micrometer;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.micrometer.internal.LoadBalancerMeters;
 import io.github.resilience4j.core.Registry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * {@code TaggedCircuitBreakerMetrics}: every meter is tagged {@value #TAG_NAME} with the load balancer's
  * name.
  * <pre>{@code
- * TaggedLoadBalancerMetrics.ofLoadBalancer(orders).bindTo(meterRegistry);
+ * TaggedLoadBalancerMetrics.ofLoadBalancerRegistry(loadBalancerRegistry).bindTo(meterRegistry);
+ * TaggedLoadBalancerMetrics.ofLoadBalancer(orders).bindTo(meterRegistry);   // or one load balancer
  * }</pre>
  *
  * <p>Per load balancer:
@@ -122,8 +124,8 @@ public final class TaggedLoadBalancerMetrics implements MeterBinder {
 
     /**
      * Creates a binder for the load balancers a supplier gives, read each time the binder is bound
-     * (load balancers created later are not followed; a {@code LoadBalancerRegistry} is the way to have
-     * them followed).
+     * (load balancers created later are not followed; {@link #ofLoadBalancerRegistry(LoadBalancerRegistry)}
+     * follows them).
      *
      * @param loadBalancers gives the load balancers; their names must differ
      * @return the binder
@@ -147,17 +149,47 @@ public final class TaggedLoadBalancerMetrics implements MeterBinder {
     }
 
     /**
+     * Creates a binder over a registry of load balancers, with every meter: the load balancers it
+     * holds when bound get meters, and so do those added later; a load balancer removed takes its
+     * meters with it, a replaced one hands them over to its replacement.
+     * <pre>{@code
+     * TaggedLoadBalancerMetrics.ofLoadBalancerRegistry(loadBalancerRegistry).bindTo(meterRegistry);
+     * }</pre>
+     *
+     * @param registry the registry
+     * @return the binder
+     * @throws NullPointerException if the registry is null
+     */
+    public static TaggedLoadBalancerMetrics ofLoadBalancerRegistry(LoadBalancerRegistry registry) {
+        return ofLoadBalancerRegistry(registry, LoadBalancerMetricsConfig.ofDefaults());
+    }
+
+    /**
+     * Creates a binder over a registry of load balancers; see {@link #ofLoadBalancerRegistry(LoadBalancerRegistry)}.
+     *
+     * @param registry the registry
+     * @param config which meters to register
+     * @return the binder
+     * @throws NullPointerException if an argument is null
+     */
+    public static TaggedLoadBalancerMetrics ofLoadBalancerRegistry(LoadBalancerRegistry registry,
+            LoadBalancerMetricsConfig config) {
+        requireNonNull(registry, "registry");
+        return ofRegistry(registry, registry::getAllLoadBalancers, config);
+    }
+
+    /**
      * Creates a binder over a resilience4j-style registry of load balancers: the load balancers it
      * holds when the binder is bound get meters, and the registry's entry events (added, removed,
-     * replaced) keep the meters in step. The thin layer under {@code ofLoadBalancerRegistry}, which
-     * passes {@code LoadBalancerRegistry::getAllLoadBalancers} as {@code loadBalancers}.
+     * replaced) keep the meters in step. What {@link #ofLoadBalancerRegistry(LoadBalancerRegistry)} is
+     * made of.
      *
      * @param registry the registry, for its entry events
      * @param loadBalancers the registry's load balancers now
      * @param config which meters to register
      * @return the binder
      */
-    static TaggedLoadBalancerMetrics ofRegistry(Registry<LoadBalancer, ?> registry,
+    private static TaggedLoadBalancerMetrics ofRegistry(Registry<LoadBalancer, ?> registry,
             Supplier<? extends Collection<? extends LoadBalancer>> loadBalancers, LoadBalancerMetricsConfig config) {
         requireNonNull(registry, "registry");
         TaggedLoadBalancerMetrics metrics = ofLoadBalancers(loadBalancers, config);
@@ -198,24 +230,23 @@ public final class TaggedLoadBalancerMetrics implements MeterBinder {
     }
 
     /**
-     * A load balancer joined the source (a registry's entry added): its meters are registered in every
-     * bound meter registry.
+     * A registry's entry was added: its meters are registered in every bound meter registry.
      */
-    synchronized void loadBalancerAdded(LoadBalancer loadBalancer) {
+    private synchronized void loadBalancerAdded(LoadBalancer loadBalancer) {
         for (Binding binding : bindings) {
             binding.add(loadBalancer);
         }
     }
 
-    /** A load balancer left the source (a registry's entry removed): its meters leave every meter registry. */
-    synchronized void loadBalancerRemoved(LoadBalancer loadBalancer) {
+    /** A registry's entry was removed: its meters leave every meter registry. */
+    private synchronized void loadBalancerRemoved(LoadBalancer loadBalancer) {
         for (Binding binding : bindings) {
             binding.remove(loadBalancer);
         }
     }
 
     /** A registry's entry was replaced: the old load balancer's meters make way for the new one's. */
-    synchronized void loadBalancerReplaced(LoadBalancer old, LoadBalancer replacement) {
+    private synchronized void loadBalancerReplaced(LoadBalancer old, LoadBalancer replacement) {
         for (Binding binding : bindings) {
             binding.remove(old);
             binding.add(replacement);

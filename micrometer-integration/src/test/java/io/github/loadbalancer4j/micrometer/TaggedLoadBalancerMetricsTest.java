@@ -278,36 +278,6 @@ class TaggedLoadBalancerMetricsTest {
     }
 
     @Test
-    void removedLoadBalancerTakesItsMetersAndStopsBeingCounted() {
-        LoadBalancer orders = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom());
-        LoadBalancer users = loadBalancer("users", InstanceSource.of(b), LoadBalancerConfig.custom());
-        TaggedLoadBalancerMetrics metrics = TaggedLoadBalancerMetrics.ofLoadBalancers(() -> List.of(orders, users));
-        metrics.bindTo(registry);
-
-        metrics.loadBalancerRemoved(orders);
-        orders.executeSupplier(ServiceInstance::id);
-
-        assertThat(registry.getMeters()).allMatch(m -> "users".equals(m.getId().getTag("name")));
-        assertThat(registry.getMeters()).isNotEmpty();
-    }
-
-    @Test
-    void replacedLoadBalancerHandsItsMetersToTheNewOne() {
-        LoadBalancer old = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom());
-        LoadBalancer replacement = loadBalancer("orders", InstanceSource.of(b, c), LoadBalancerConfig.custom());
-        TaggedLoadBalancerMetrics metrics = TaggedLoadBalancerMetrics.ofLoadBalancer(old);
-        metrics.bindTo(registry);
-
-        metrics.loadBalancerReplaced(old, replacement);
-        replacement.executeSupplier(ServiceInstance::id);
-        old.executeSupplier(ServiceInstance::id);
-
-        assertThat(instanceIds(INSTANCE_IN_FLIGHT)).containsExactlyInAnyOrder(b.id(), c.id());
-        assertThat(registry.get(KNOWN_INSTANCES).gauge().value()).isEqualTo(2.0);
-        assertThat(callTimer("orders", "successful").count()).isEqualTo(1);
-    }
-
-    @Test
     void countsMatchTheCallsMadeWhileTheInstanceListChanges() throws InterruptedException {
         MutableInstanceSource source = InstanceSource.mutable(a, b);
         LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom());

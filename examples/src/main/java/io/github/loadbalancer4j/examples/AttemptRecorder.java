@@ -27,6 +27,7 @@ final class AttemptRecorder implements Interceptor {
         this.tallies = tallies.stream().collect(Collectors.toUnmodifiableMap(t -> t.instance().id(), Function.identity()));
     }
 
+    /** Sends the attempt on and records it; the response or failure goes back unchanged. */
     @Override
     public Response intercept(Chain chain) throws IOException {
         @Nullable AtomicInteger attempts = chain.request().tag(AtomicInteger.class);

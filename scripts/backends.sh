@@ -48,13 +48,16 @@ srv-host=_http._tcp.orders.svc.test,inst3.svc.test,8083,1,10
 CONF
   dnsmasq --conf-file="$state/dnsmasq.conf" --pid-file="$state/dnsmasq.pid" >"$state/dnsmasq.log" 2>&1 &
   echo $! > "$state/dnsmasq.pid"
+  # dnsmasq also serves TCP on its port: a TCP connect proves it is listening (a UDP "connect" proves nothing).
+  ready=false
   for _ in $(seq 1 50); do
-    if (exec 3<>/dev/udp/127.0.0.1/15353) 2>/dev/null && kill -0 "$(cat "$state/dnsmasq.pid")" 2>/dev/null; then
+    if kill -0 "$(cat "$state/dnsmasq.pid")" 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/15353) 2>/dev/null; then
+      ready=true
       break
     fi
     sleep 0.1
   done
-  if ! kill -0 "$(cat "$state/dnsmasq.pid")" 2>/dev/null; then
+  if [ "$ready" != true ]; then
     echo "backends: dnsmasq did not start:" >&2
     cat "$state/dnsmasq.log" >&2
     return 1

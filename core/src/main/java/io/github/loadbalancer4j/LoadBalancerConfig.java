@@ -2,6 +2,7 @@ package io.github.loadbalancer4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
@@ -51,6 +52,7 @@ public final class LoadBalancerConfig {
     private final @Nullable CircuitBreakerRegistry circuitBreakerRegistry;
     private final @Nullable CircuitBreakerConfig circuitBreakerConfig;
     private final @Nullable String circuitBreakerConfigName;
+    private final @Nullable HealthCheckConfig healthCheck;
     private final double panicThreshold;
     private final Duration slowStart;
     private final int maxSelectionAttempts;
@@ -62,6 +64,7 @@ public final class LoadBalancerConfig {
         this.circuitBreakerRegistry = b.circuitBreakerRegistry;
         this.circuitBreakerConfig = b.circuitBreakerConfig;
         this.circuitBreakerConfigName = b.circuitBreakerConfigName;
+        this.healthCheck = b.healthCheck;
         this.panicThreshold = b.panicThreshold;
         this.slowStart = b.slowStart;
         this.maxSelectionAttempts = b.maxSelectionAttempts;
@@ -109,6 +112,11 @@ public final class LoadBalancerConfig {
         return circuitBreakerConfigName;
     }
 
+    /** @return how instances are checked actively, or null when active checking is off (the default) */
+    public @Nullable HealthCheckConfig getHealthCheck() {
+        return healthCheck;
+    }
+
     /** @return the fraction of known instances below which selection uses all of them; 0 is off */
     public double getPanicThreshold() {
         return panicThreshold;
@@ -139,7 +147,7 @@ public final class LoadBalancerConfig {
         return "LoadBalancerConfig{selectionStrategy=" + selectionStrategy
                 + ", circuitBreakerConfigName=" + circuitBreakerConfigName
                 + ", explicitCircuitBreakerConfig=" + (circuitBreakerConfig != null)
-                + ", panicThreshold=" + panicThreshold + ", slowStart=" + slowStart
+                + ", healthCheck=" + healthCheck + ", panicThreshold=" + panicThreshold + ", slowStart=" + slowStart
                 + ", maxSelectionAttempts=" + maxSelectionAttempts + '}';
     }
 
@@ -149,6 +157,7 @@ public final class LoadBalancerConfig {
         private @Nullable CircuitBreakerRegistry circuitBreakerRegistry;
         private @Nullable CircuitBreakerConfig circuitBreakerConfig;
         private @Nullable String circuitBreakerConfigName;
+        private @Nullable HealthCheckConfig healthCheck;
         private double panicThreshold = DEFAULT_PANIC_THRESHOLD;
         private Duration slowStart = DEFAULT_SLOW_START;
         private int maxSelectionAttempts = DEFAULT_MAX_SELECTION_ATTEMPTS;
@@ -163,6 +172,7 @@ public final class LoadBalancerConfig {
             this.circuitBreakerRegistry = base.circuitBreakerRegistry;
             this.circuitBreakerConfig = base.circuitBreakerConfig;
             this.circuitBreakerConfigName = base.circuitBreakerConfigName;
+            this.healthCheck = base.healthCheck;
             this.panicThreshold = base.panicThreshold;
             this.slowStart = base.slowStart;
             this.maxSelectionAttempts = base.maxSelectionAttempts;
@@ -218,6 +228,18 @@ public final class LoadBalancerConfig {
                 throw new IllegalArgumentException("circuitBreakerConfigName: '" + name + "' (expected: a non-blank name)");
             }
             this.circuitBreakerConfigName = name;
+            return this;
+        }
+
+        /**
+         * Checks every instance actively (TCP connect, HTTP HEAD, ...): unhealthy instances are not
+         * selected, and a passing check moves an OPEN breaker to HALF_OPEN early. Off by default.
+         *
+         * @param healthCheck how to check
+         * @return this builder
+         */
+        public Builder healthCheck(HealthCheckConfig healthCheck) {
+            this.healthCheck = requireNonNull(healthCheck, "healthCheck");
             return this;
         }
 

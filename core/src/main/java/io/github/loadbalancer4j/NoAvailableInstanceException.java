@@ -14,7 +14,9 @@ public class NoAvailableInstanceException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The load balancer's name. */
     private final String loadBalancerName;
+    /** Why no instance was available. */
     private final String reason;
 
     /**

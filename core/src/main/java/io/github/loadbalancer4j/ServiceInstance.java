@@ -76,11 +76,21 @@ public final class ServiceInstance {
      */
     public static ServiceInstance parse(String uri) {
         requireNonNull(uri, "uri");
+        URI parsed;
         try {
-            return of(new URI(uri.trim()));
+            parsed = new URI(uri.trim());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(
                     "uri: '" + uri + "' (expected: http://host:port or https://host:port): " + e.getMessage(), e);
+        }
+        try {
+            return of(parsed);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("uri: ")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("uri: '" + uri + "' (expected: http://host:port or https://host:port): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -66,12 +66,19 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     private final CoarseTicker recent;
     private final LongAdder noAvailableCalls = new LongAdder();
     private final Object lock = new Object();
+    private final @Nullable HealthChecks health;
+    private final long slowStartNanos;
 
     private volatile Snapshot snapshot;
+    // Null unless metrics are bound: the hot path then pays one volatile read per call.
+    private volatile @Nullable CallObserver callObserver;
+    // Guarded by lock.
+    private final List<CallObserver> callObservers = new ArrayList<>();
     // Guarded by lock.
     private Map<String, InstanceState> byId = new LinkedHashMap<>();
     private SelectionStrategy strategy;
     private boolean closed;
+    private boolean initialized;
     private final InstanceSource.Subscription subscription;
 
     /**
@@ -95,6 +102,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         this.breakers = new InstanceCircuitBreakers(name, config);
         this.recent = new CoarseTicker(ticker.getAsLong());
         this.strategy = config.getSelectionStrategy();
+        this.slowStartNanos = config.getSlowStart().toNanos();
+        this.health = config.getHealthCheck() == null ? null
+                : new HealthChecks(name, config.getHealthCheck(), this::availabilityChanged);
         this.snapshot = new Snapshot(new InstanceState[0], new InstanceState[0], 0,
                 strategy.newSelector(Candidates.empty()), strategy, false, Snapshot.NEVER, false);
         this.subscription = source.subscribe(new InstanceSource.Listener() {
@@ -218,13 +228,18 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             if (chosen == null) {
                 break;
             }
-            if (chosen.circuitBreaker().tryAcquirePermission()) {
+            if (chosen.circuitBreaker().tryAcquirePermission() || s.panic) {
+                // In panic mode every known instance is tried, whatever its breaker or health says.
                 chosen.started();
+                CallObserver observer = callObserver;
+                if (observer != null) {
+                    observer.onSelected(chosen);
+                }
                 return chosen;
             }
             // Lost a race for the permission (the breaker opened, or HALF_OPEN has no permit left).
             if (chosen.refreshSeenState()) {
-                breakerStateChanged();
+                availabilityChanged();
             }
             s = snapshot;
             ctx = ctx.excluding(chosen.instance());
@@ -266,6 +281,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onSuccess(duration, TimeUnit.NANOSECONDS);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.SUCCESSFUL);
+        }
     }
 
     void recordResult(InstanceState state, long start, @Nullable Object result) {
@@ -273,6 +292,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.ofResult(state.circuitBreaker().getCircuitBreakerConfig(), result));
+        }
     }
 
     void recordError(InstanceState state, long start, Throwable error) {
@@ -283,19 +306,23 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         CircuitBreakerConfig bc = breaker.getCircuitBreakerConfig();
         boolean counted = bc.getRecordExceptionPredicate().test(error) && !bc.getIgnoreExceptionPredicate().test(error);
         ended(state, duration, end, counted);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.ofError(bc, error));
+        }
     }
 
     void release(InstanceState state) {
         state.circuitBreaker().releasePermission();
         if (state.released()) {
-            breakerStateChanged();
+            availabilityChanged();
         }
     }
 
     private void ended(InstanceState state, long duration, long end, boolean failed) {
         recent.advance(end);
         if (state.ended(duration, end, failed)) {
-            breakerStateChanged();
+            availabilityChanged();
         }
     }
 
@@ -307,12 +334,17 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             if (closed) {
                 return;
             }
+            long now = ticker.getAsLong();
             Map<String, InstanceState> next = new LinkedHashMap<>();
+            List<InstanceState> added = new ArrayList<>();
             for (ServiceInstance instance : instances) {
                 InstanceState state = byId.get(instance.id());
                 if (state == null) {
-                    state = new InstanceState(instance, breakers.create(instance), recent);
-                    state.available = true;
+                    // Slow start applies to instances that join later, not to the first list.
+                    state = new InstanceState(instance, breakers.create(instance), recent, slowStartNanos,
+                            initialized ? now : now - slowStartNanos);
+                    state.available = isAvailable(state);
+                    added.add(state);
                     pending.add(new InstanceAddedEvent(name, now(), instance));
                 } else {
                     state.instance(instance);
@@ -321,17 +353,27 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             }
             for (InstanceState old : byId.values()) {
                 if (!next.containsKey(old.instance().id())) {
+                    if (health != null) {
+                        health.stop(old);
+                    }
                     breakers.remove(old.instance(), old.circuitBreaker());
                     pending.add(new InstanceRemovedEvent(name, now(), old.instance()));
                 }
             }
             byId = next;
-            rebuildLocked(ticker.getAsLong(), pending);
+            initialized = true;
+            rebuildLocked(now, pending);
+            if (health != null) {
+                for (InstanceState state : added) {
+                    health.start(state);
+                }
+            }
         }
         publish(pending);
     }
 
-    private void breakerStateChanged() {
+    /** A breaker's state or an instance's health changed: recompute what is selectable. */
+    private void availabilityChanged() {
         List<LoadBalancerEvent> pending = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
@@ -376,17 +418,21 @@ public final class DefaultLoadBalancer implements LoadBalancer {
 
     /** Recomputes availability and the selector; appends the events this causes. Call under {@link #lock}. */
     private void rebuildLocked(long now, List<LoadBalancerEvent> pending) {
+        recent.advance(now); // strategies read slow-start weights against it in newSelector
         InstanceState[] known = byId.values().toArray(new InstanceState[0]);
         List<InstanceState> available = new ArrayList<>(known.length);
         boolean anyCircuitOpen = false;
+        boolean anySlowStarting = false;
         for (InstanceState state : known) {
             state.refreshSeenState();
             boolean permits = state.circuitPermits();
             anyCircuitOpen |= !permits;
-            boolean healthy = state.health() != InstanceStatus.Health.UNHEALTHY;
-            boolean isAvailable = permits && healthy;
+            boolean isAvailable = permits && healthAllows(state);
             if (isAvailable != state.available) {
                 state.available = isAvailable;
+                if (isAvailable) {
+                    state.availableSince(now);
+                }
                 pending.add(isAvailable
                         ? new InstanceRestoredEvent(name, now(), state.instance())
                         : new InstanceEjectedEvent(name, now(), state.instance(),
@@ -394,6 +440,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             }
             if (isAvailable) {
                 available.add(state);
+                anySlowStarting |= state.slowStarting(now);
             }
         }
         double threshold = config.getPanicThreshold();
@@ -406,7 +453,29 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         }
         InstanceState[] selectable = panic ? known : available.toArray(new InstanceState[0]);
         snapshot = new Snapshot(known, selectable, available.size(), strategy.newSelector(Candidates.of(selectable)),
-                strategy, panic, anyCircuitOpen ? now + RECHECK_INTERVAL_NANOS : Snapshot.NEVER, false);
+                strategy, panic, recheckAt(now, anyCircuitOpen, anySlowStarting), false);
+    }
+
+    /** When to look again: for breakers whose wait may be over, and to refresh slow-start weights in selectors. */
+    private long recheckAt(long now, boolean anyCircuitOpen, boolean anySlowStarting) {
+        long at = Snapshot.NEVER;
+        if (anyCircuitOpen) {
+            at = now + RECHECK_INTERVAL_NANOS;
+        }
+        if (anySlowStarting) {
+            at = Math.min(at, now + Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        return at;
+    }
+
+    private boolean isAvailable(InstanceState state) {
+        return state.circuitPermits() && healthAllows(state);
+    }
+
+    private boolean healthAllows(InstanceState state) {
+        InstanceStatus.Health h = state.health();
+        return h == InstanceStatus.Health.HEALTHY
+                || (h == InstanceStatus.Health.UNKNOWN && (health == null || health.selectableBeforeFirstCheck()));
     }
 
     private void publish(List<LoadBalancerEvent> pending) {
@@ -426,7 +495,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return new NoAvailableInstanceException(name, reason);
     }
 
-    private static String describeUnavailability(Snapshot s) {
+    private String describeUnavailability(Snapshot s) {
         if (s.closed) {
             return "(the load balancer is closed)";
         }
@@ -437,10 +506,13 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         int halfOpen = 0;
         int unhealthy = 0;
         int refusing = 0;
+        int awaitingCheck = 0;
         for (InstanceState state : s.known) {
             CircuitBreaker.State cbState = state.circuitBreaker().getState();
             if (state.health() == InstanceStatus.Health.UNHEALTHY) {
                 unhealthy++;
+            } else if (!healthAllows(state)) {
+                awaitingCheck++;
             } else if (cbState == CircuitBreaker.State.OPEN || cbState == CircuitBreaker.State.FORCED_OPEN) {
                 open++;
             } else if (cbState == CircuitBreaker.State.HALF_OPEN) {
@@ -458,6 +530,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         }
         if (unhealthy > 0) {
             parts.add(unhealthy + " unhealthy");
+        }
+        if (awaitingCheck > 0) {
+            parts.add(awaitingCheck + " awaiting their first health check");
         }
         if (refusing > 0) {
             parts.add(refusing + " refused the permission");
@@ -494,6 +569,32 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             list.add(state.status());
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * Tells an observer of every call started and ended from now on, for other loadbalancer4j
+     * modules (metrics).
+     *
+     * @param observer the observer; fast, non-blocking, never throwing
+     */
+    public void addCallObserver(CallObserver observer) {
+        requireNonNull(observer, "observer");
+        synchronized (lock) {
+            callObservers.add(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
+    }
+
+    /**
+     * Stops telling an observer of calls; does nothing if it was not added.
+     *
+     * @param observer the observer
+     */
+    public void removeCallObserver(CallObserver observer) {
+        synchronized (lock) {
+            callObservers.remove(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
     }
 
     /** @return the live per-instance states, for other loadbalancer4j modules (metrics, health) */
@@ -557,6 +658,9 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             }
             closed = true;
             subscription.close();
+            if (health != null) {
+                health.close();
+            }
             breakers.removeAll(byId.values());
             byId = new LinkedHashMap<>();
             snapshot = new Snapshot(new InstanceState[0], new InstanceState[0], 0, ctx -> null, strategy, false,

@@ -19,6 +19,8 @@ public final class InstanceState implements Candidate {
     static final long DECAY_NANOS = Duration.ofSeconds(10).toNanos();
     /** A failure is recorded as a latency of at least this much, so that fast failures do not attract traffic. */
     static final long FAILURE_PENALTY_NANOS = Duration.ofSeconds(1).toNanos();
+    /** The share of its weight a slow-starting instance begins with. */
+    static final double SLOW_START_MIN_FACTOR = 0.1;
     /** Below this age (1 s), exp(-age/decay) is computed by a short polynomial (error under 1e-7). */
     private static final long POLYNOMIAL_DECAY_LIMIT_NANOS = DECAY_NANOS / 10;
     /** A multiplication is several times cheaper than a division on the read path. */
@@ -52,15 +54,21 @@ public final class InstanceState implements Candidate {
 
     private volatile CircuitBreaker.State seenState;
     private volatile InstanceStatus.Health health = InstanceStatus.Health.UNKNOWN;
-    private volatile double weightFactor = 1.0;
+    /** Slow start: the weight ramps from {@link #SLOW_START_MIN_FACTOR} to full over this window (0: off). */
+    private final long slowStartNanos;
+    /** Ticker time since which the instance has been selectable; written under the load balancer's lock. */
+    private volatile long availableSince;
 
     /** Written only under the load balancer's lock. */
     boolean available;
 
-    InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent) {
+    InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent, long slowStartNanos,
+            long availableSince) {
         this.instance = instance;
         this.circuitBreaker = circuitBreaker;
         this.recent = recent;
+        this.slowStartNanos = slowStartNanos;
+        this.availableSince = availableSince;
         this.seenState = circuitBreaker.getState();
     }
 
@@ -80,11 +88,24 @@ public final class InstanceState implements Candidate {
 
     @Override
     public double weight() {
-        return instance.weight() * weightFactor;
+        int w = instance.weight();
+        if (slowStartNanos == 0) {
+            return w;
+        }
+        long age = recent.read() - availableSince;
+        if (age >= slowStartNanos) {
+            return w;
+        }
+        return w * (SLOW_START_MIN_FACTOR + (1.0 - SLOW_START_MIN_FACTOR) * Math.max(0, age) / slowStartNanos);
     }
 
-    void weightFactor(double factor) {
-        this.weightFactor = factor;
+    /** @return whether the weight is still ramping at {@code now} */
+    boolean slowStarting(long now) {
+        return slowStartNanos != 0 && now - availableSince < slowStartNanos;
+    }
+
+    void availableSince(long now) {
+        this.availableSince = now;
     }
 
     @Override

@@ -1,0 +1,158 @@
+package io.github.loadbalancer4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scheduler in virtual time: tasks run on the test's thread when {@link #advance(Duration)} moves
+ * time past them. Only what health checking uses is supported.
+ */
+final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+
+    private final PriorityQueue<Task> queue = new PriorityQueue<>(
+            (x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
+    private long now;
+    private long sequence;
+    private boolean shutdown;
+
+    synchronized int pending() {
+        return (int) queue.stream().filter(t -> !t.cancelled).count();
+    }
+
+    void advance(Duration duration) {
+        long until;
+        synchronized (this) {
+            until = now + duration.toNanos();
+        }
+        while (true) {
+            Task next;
+            synchronized (this) {
+                next = queue.peek();
+                if (next == null || next.at > until) {
+                    now = until;
+                    return;
+                }
+                queue.poll();
+                now = next.at;
+            }
+            if (!next.cancelled) {
+                next.command.run();
+            }
+        }
+    }
+
+    @Override
+    public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        Task task = new Task(command, now + unit.toNanos(delay), sequence++);
+        queue.add(task);
+        return task;
+    }
+
+    @Override
+    public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
+        throw new UnsupportedOperationException("not used by health checking");
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+        throw new UnsupportedOperationException("not used by health checking");
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
+        throw new UnsupportedOperationException("not used by health checking");
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        schedule(command, 0, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void shutdown() {
+        shutdown = true;
+    }
+
+    @Override
+    public synchronized List<Runnable> shutdownNow() {
+        shutdown = true;
+        List<Runnable> left = new ArrayList<>();
+        queue.forEach(t -> left.add(t.command));
+        queue.clear();
+        return left;
+    }
+
+    @Override
+    public synchronized boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public synchronized boolean isTerminated() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return true;
+    }
+
+    private final class Task implements ScheduledFuture<Object> {
+        final Runnable command;
+        final long at;
+        final long seq;
+        volatile boolean cancelled;
+
+        Task(Runnable command, long at, long seq) {
+            this.command = command;
+            this.at = at;
+            this.seq = seq;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            synchronized (ManualScheduler.this) {
+                return unit.convert(at - now, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public int compareTo(Delayed o) {
+            return Long.compare(getDelay(TimeUnit.NANOSECONDS), o.getDelay(TimeUnit.NANOSECONDS));
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            cancelled = true;
+            return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled;
+        }
+
+        @Override
+        public Object get() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -69,6 +69,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     private final long slowStartNanos;
 
     private volatile Snapshot snapshot;
+    // Null unless metrics are bound: the hot path then pays one volatile read per call.
+    private volatile @Nullable CallObserver callObserver;
+    // Guarded by lock.
+    private final List<CallObserver> callObservers = new ArrayList<>();
     // Guarded by lock.
     private Map<String, InstanceState> byId = new LinkedHashMap<>();
     private SelectionStrategy strategy;
@@ -226,6 +230,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             if (chosen.circuitBreaker().tryAcquirePermission() || s.panic) {
                 // In panic mode every known instance is tried, whatever its breaker or health says.
                 chosen.started();
+                CallObserver observer = callObserver;
+                if (observer != null) {
+                    observer.onSelected(chosen);
+                }
                 return chosen;
             }
             // Lost a race for the permission (the breaker opened, or HALF_OPEN has no permit left).
@@ -272,6 +280,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onSuccess(duration, TimeUnit.NANOSECONDS);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.SUCCESSFUL);
+        }
     }
 
     void recordResult(InstanceState state, long start, @Nullable Object result) {
@@ -279,6 +291,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long duration = end - start;
         state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
         ended(state, duration, end, false);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.ofResult(state.circuitBreaker().getCircuitBreakerConfig(), result));
+        }
     }
 
     void recordError(InstanceState state, long start, Throwable error) {
@@ -289,6 +305,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         CircuitBreakerConfig bc = breaker.getCircuitBreakerConfig();
         boolean counted = bc.getRecordExceptionPredicate().test(error) && !bc.getIgnoreExceptionPredicate().test(error);
         ended(state, duration, end, counted);
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, CallObserver.Outcome.ofError(bc, error));
+        }
     }
 
     void release(InstanceState state) {
@@ -548,6 +568,32 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             list.add(state.status());
         }
         return List.copyOf(list);
+    }
+
+    /**
+     * Tells an observer of every call started and ended from now on, for other loadbalancer4j
+     * modules (metrics).
+     *
+     * @param observer the observer; fast, non-blocking, never throwing
+     */
+    public void addCallObserver(CallObserver observer) {
+        requireNonNull(observer, "observer");
+        synchronized (lock) {
+            callObservers.add(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
+    }
+
+    /**
+     * Stops telling an observer of calls; does nothing if it was not added.
+     *
+     * @param observer the observer
+     */
+    public void removeCallObserver(CallObserver observer) {
+        synchronized (lock) {
+            callObservers.remove(observer);
+            callObserver = CallObservers.of(callObservers);
+        }
     }
 
     /** @return the live per-instance states, for other loadbalancer4j modules (metrics, health) */

@@ -1,0 +1,394 @@
+package io.github.loadbalancer4j.okhttp;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.loadbalancer4j.Lease;
+import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerRegistry;
+import io.github.loadbalancer4j.NoAvailableInstanceException;
+import io.github.loadbalancer4j.SelectionContext;
+import io.github.loadbalancer4j.okhttp.internal.Backoff;
+import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
+import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
+import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
+import io.github.loadbalancer4j.retry.FailoverRetry;
+import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.resilience4j.retry.Retry;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An OkHttp application interceptor that sends requests for a logical host name to an instance a
+ * {@link LoadBalancer} picks:
+ * <pre>{@code
+ * OkHttpClient client = new OkHttpClient.Builder()
+ *         .addInterceptor(LoadBalancingInterceptor.builder().route("orders", orders).build())
+ *         .build();
+ * client.newCall(new Request.Builder().url("http://orders/orders/42").build()).execute();
+ * }</pre>
+ *
+ * <p>A request whose host is not routed passes through untouched (the same {@link Request} object).
+ * For a routed request:
+ * <ul>
+ *   <li><b>http</b>: the URL's host and port become the instance's.
+ *   <li><b>https</b>: the URL keeps the logical host, so SNI, certificate verification and the Host
+ *       header name the service (a certificate is issued for {@code orders.example.com}, not for
+ *       {@code 10.0.1.10}); the port becomes the instance's, and the connection is pinned to the
+ *       instance's address with {@link Chain#withDns}. The pinning {@code Dns} values are equal per
+ *       instance, so each instance keeps its own pooled connections.
+ *   <li><b>outcome</b>: an {@link IOException}, or a response whose status is a failure status
+ *       (default: 5xx, recorded as a {@link FailureStatusException}), counts as a failure on the
+ *       instance's circuit breaker; the time to the response headers feeds its latency. The response
+ *       is returned to the caller as it is. A call the caller canceled records nothing.
+ *   <li><b>failover</b>, with a resilience4j {@link Retry}: the Retry decides what is retried (its
+ *       exception and result predicates see the {@link IOException} and the {@link Response}), how
+ *       often and the wait; a {@link RetryBudget} caps the retries. Each retry goes to an instance
+ *       this call has not tried while one is available. A connect failure moves on for any method;
+ *       any other failure, or a retried response, moves on only for idempotent methods (GET, HEAD,
+ *       OPTIONS, PUT, DELETE, TRACE) whose body can be sent again. A rejected certificate is never
+ *       retried. A discarded response is closed before the next attempt. The wait runs on the calling
+ *       thread and ends when the call is canceled or its call timeout fires.
+ * </ul>
+ *
+ * <p>It must be added with {@code addInterceptor}: as a network interceptor it fails every call
+ * with an {@link IllegalStateException} saying so (routing must happen before OkHttp picks a
+ * connection). When no instance is available the call fails with an {@link IOException} whose cause
+ * is the {@link NoAvailableInstanceException}. Thread-safe; build it once per client.
+ */
+public final class LoadBalancingInterceptor implements Interceptor {
+
+    /** The default failure statuses: 500-599. */
+    public static final IntPredicate DEFAULT_FAILURE_STATUS = code -> code >= 500 && code <= 599;
+
+    static final String NETWORK_INTERCEPTOR_MESSAGE = "LoadBalancingInterceptor must be an application interceptor "
+            + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
+            + "a network interceptor runs after OkHttp has chosen the connection";
+
+    private final Map<String, Route> routes;
+    private final @Nullable LoadBalancerRegistry registry;
+    private final IntPredicate failureStatus;
+    private final @Nullable Retry retry;
+    private final @Nullable RetryBudget retryBudget;
+    private final InstanceUrls urls = new InstanceUrls();
+
+    private LoadBalancingInterceptor(Builder builder) {
+        Map<String, Route> r = new LinkedHashMap<>();
+        builder.routes.forEach((host, lb) -> r.put(host, new Route(lb, budgetFor(lb, builder.retry, builder.retryBudget))));
+        this.routes = Map.copyOf(r);
+        this.registry = builder.registry;
+        this.failureStatus = builder.failureStatus;
+        this.retry = builder.retry;
+        this.retryBudget = builder.retryBudget;
+    }
+
+    /** @return a builder; add at least one route or a registry */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the host names routed with {@link Builder#route} and their load balancers (not the registry's) */
+    public Map<String, LoadBalancer> getRoutes() {
+        Map<String, LoadBalancer> view = new LinkedHashMap<>();
+        routes.forEach((host, route) -> view.put(host, route.loadBalancer));
+        return Map.copyOf(view);
+    }
+
+    /**
+     * Routes the request if its host is routed, else passes it on untouched.
+     *
+     * @param chain OkHttp's application-interceptor chain
+     * @return the instance's response, as it is
+     * @throws IOException the attempt's failure (the last one with failover), or an {@code IOException}
+     *     caused by {@link NoAvailableInstanceException}
+     * @throws IllegalStateException if the interceptor was added as a network interceptor
+     */
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        if (chain.connection() != null) {
+            throw new IllegalStateException(NETWORK_INTERCEPTOR_MESSAGE);
+        }
+        Request request = chain.request();
+        String host = request.url().host();
+        Route route = routes.get(host);
+        LoadBalancer loadBalancer;
+        RetryBudget budget;
+        if (route != null) {
+            loadBalancer = route.loadBalancer;
+            budget = route.budget;
+        } else {
+            loadBalancer = registry != null ? registry.find(host).orElse(null) : null;
+            if (loadBalancer == null) {
+                return chain.proceed(request);
+            }
+            budget = budgetFor(loadBalancer, retry, retryBudget);
+        }
+        Retry r = retry;
+        if (r == null || budget == null) {
+            return InstanceAttempt.send(chain, request, acquire(loadBalancer, SelectionContext.empty(), null),
+                    failureStatus, urls, InstanceAttempt.startOf(chain));
+        }
+        return withFailover(chain, request, loadBalancer, r, budget);
+    }
+
+    private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
+            RetryBudget budget) throws IOException {
+        Call call = chain.call();
+        long start = InstanceAttempt.startOf(chain);
+        Retry.AsyncContext<Response> retryContext = retry.asyncContext();
+        budget.deposit();
+        SelectionContext selection = SelectionContext.empty();
+        Response previous = null; // a retried response, kept until the next attempt surely runs
+        IOException previousFailure = null;
+        while (true) {
+            Lease lease;
+            try {
+                lease = acquire(loadBalancer, selection, previousFailure);
+            } catch (IOException noInstance) {
+                if (previous != null) {
+                    return previous; // nowhere left to go: the caller gets the last answer
+                }
+                throw noInstance;
+            }
+            if (previous != null) {
+                previous.close();
+                previous = null;
+            }
+            Response response;
+            try {
+                response = InstanceAttempt.send(chain, request, lease, failureStatus, urls, start);
+            } catch (IOException failure) {
+                long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
+                        ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;
+                if (delay < 0 || !budget.tryWithdraw()) {
+                    throw failure;
+                }
+                if (!Backoff.await(call, delay)) {
+                    throw canceled(failure);
+                }
+                previousFailure = failure;
+                selection = selection.excluding(lease.instance());
+                continue;
+            }
+            long delay = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request)
+                    ? decide(retry, () -> retryContext.onResult(response), null, response) : -1;
+            if (delay >= 0) {
+                if (!budget.tryWithdraw()) {
+                    return response; // the budget is spent: the caller gets this answer
+                }
+                if (!Backoff.await(call, delay)) {
+                    response.close();
+                    throw canceled(null);
+                }
+                previous = response;
+                previousFailure = null;
+                selection = selection.excluding(lease.instance());
+                continue;
+            }
+            try {
+                retryContext.onComplete();
+            } catch (RuntimeException maxRetries) {
+                // failAfterMaxAttempts: the Retry turns an exhausted result retry into a failure.
+                response.close();
+                throw new IOException(maxRetries.getMessage(), maxRetries);
+            }
+            return response;
+        }
+    }
+
+    /** Asks the Retry; a predicate or interval function that throws fails the call with an IOException. */
+    private static long decide(Retry retry, RetryDecision decision, @Nullable IOException failure,
+            @Nullable Response response) throws IOException {
+        try {
+            return decision.delayMillis();
+        } catch (RuntimeException e) {
+            if (response != null) {
+                response.close();
+            }
+            IOException wrapped = new IOException("Retry '" + retry.getName() + "' failed to decide: " + e, e);
+            if (failure != null) {
+                wrapped.addSuppressed(failure);
+            }
+            throw wrapped;
+        }
+    }
+
+    /** A question to the Retry: the wait before the next attempt, or -1 for none. */
+    @FunctionalInterface
+    private interface RetryDecision {
+        long delayMillis();
+    }
+
+    private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection,
+            @Nullable IOException previousFailure) throws IOException {
+        try {
+            return loadBalancer.acquire(selection);
+        } catch (NoAvailableInstanceException e) {
+            if (previousFailure != null) {
+                previousFailure.addSuppressed(e);
+                throw previousFailure;
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static @Nullable RetryBudget budgetFor(LoadBalancer loadBalancer, @Nullable Retry retry,
+            @Nullable RetryBudget explicit) {
+        if (retry == null) {
+            return null;
+        }
+        return explicit != null ? explicit : FailoverRetry.defaultBudget(loadBalancer);
+    }
+
+    private static IOException canceled(@Nullable IOException failure) {
+        IOException canceled = Thread.currentThread().isInterrupted()
+                ? new InterruptedIOException("interrupted while waiting to retry") : new IOException("Canceled");
+        if (failure != null) {
+            canceled.addSuppressed(failure);
+        }
+        return canceled;
+    }
+
+    @Override
+    public String toString() {
+        return "LoadBalancingInterceptor{routes=" + routes.keySet() + (registry != null ? ", registry" : "")
+                + (retry != null ? ", retry=" + retry.getName() : "") + '}';
+    }
+
+    /** A routed host's load balancer and the budget its retries draw on (null without failover). */
+    private static final class Route {
+        final LoadBalancer loadBalancer;
+        final @Nullable RetryBudget budget;
+
+        Route(LoadBalancer loadBalancer, @Nullable RetryBudget budget) {
+            this.loadBalancer = loadBalancer;
+            this.budget = budget;
+        }
+    }
+
+    /** Builds a {@link LoadBalancingInterceptor}; every setter checks its argument at once. */
+    public static final class Builder {
+
+        private final Map<String, LoadBalancer> routes = new LinkedHashMap<>();
+        private final List<String> conflicts = new ArrayList<>();
+        private @Nullable LoadBalancerRegistry registry;
+        private IntPredicate failureStatus = DEFAULT_FAILURE_STATUS;
+        private @Nullable Retry retry;
+        private @Nullable RetryBudget retryBudget;
+
+        private Builder() {
+        }
+
+        /**
+         * Routes requests whose URL host is {@code host} (compared as OkHttp canonicalizes hosts:
+         * lower case) to the load balancer's instances.
+         *
+         * @param host a logical host name, e.g. {@code orders} or {@code orders.internal.example.com}
+         * @param loadBalancer the load balancer of that service
+         * @return this builder
+         * @throws IllegalArgumentException if {@code host} is not a valid URL host
+         */
+        public Builder route(String host, LoadBalancer loadBalancer) {
+            requireNonNull(host, "host");
+            requireNonNull(loadBalancer, "loadBalancer");
+            String canonical = canonicalHost(host);
+            LoadBalancer previous = routes.put(canonical, loadBalancer);
+            if (previous != null && previous != loadBalancer) {
+                conflicts.add("host '" + canonical + "' is routed to both LoadBalancer '" + previous.getName()
+                        + "' and LoadBalancer '" + loadBalancer.getName() + "'");
+            }
+            return this;
+        }
+
+        /**
+         * Also routes requests whose URL host is the name of a load balancer in the registry (looked
+         * up at each request, so load balancers added later are routed too; OkHttp's hosts are lower
+         * case, so only lower-case names match). Hosts given to {@link #route} come first.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder registry(LoadBalancerRegistry registry) {
+            this.registry = requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets which response statuses count as a failure of the instance that sent them.
+         *
+         * @param isFailure tells whether a status is a failure; default {@link #DEFAULT_FAILURE_STATUS} (5xx)
+         * @return this builder
+         */
+        public Builder failureStatus(IntPredicate isFailure) {
+            this.failureStatus = requireNonNull(isFailure, "isFailure");
+            return this;
+        }
+
+        /**
+         * Turns failover on: the Retry's attempts each go to an instance the call has not tried.
+         * Without {@link #retryBudget}, each load balancer's retries draw on its
+         * {@link FailoverRetry#defaultBudget(LoadBalancer) default budget}, shared with
+         * {@code FailoverRetry}.
+         *
+         * @param retry a resilience4j Retry (from your {@code RetryRegistry}); its predicates see the
+         *     {@link IOException} and the {@link Response} of each attempt
+         * @return this builder
+         */
+        public Builder retry(Retry retry) {
+            this.retry = requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /**
+         * Caps retries with one budget for every routed host: each call deposits, each retry
+         * withdraws; a refused retry ends the call with its last failure or response.
+         *
+         * @param budget the budget
+         * @return this builder
+         */
+        public Builder retryBudget(RetryBudget budget) {
+            this.retryBudget = requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /**
+         * @return the interceptor
+         * @throws IllegalStateException if nothing is routed, one host was routed to two load
+         *     balancers, or a retry budget was set without a retry
+         */
+        public LoadBalancingInterceptor build() {
+            if (!conflicts.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", conflicts));
+            }
+            if (routes.isEmpty() && registry == null) {
+                throw new IllegalStateException(
+                        "no route (expected: at least one route(host, loadBalancer), or registry(registry))");
+            }
+            if (retryBudget != null && retry == null) {
+                throw new IllegalStateException(
+                        "retryBudget(" + retryBudget.getName() + ") was set without retry(...) (expected: both, or neither)");
+            }
+            return new LoadBalancingInterceptor(this);
+        }
+
+        private static String canonicalHost(String host) {
+            HttpUrl url = host.isEmpty() || host.indexOf('/') >= 0 || host.indexOf(':') >= 0 || host.indexOf('@') >= 0
+                    ? null : HttpUrl.parse("http://" + host + "/");
+            if (url == null) {
+                throw new IllegalArgumentException(
+                        "host: '" + host + "' (expected: a host name without scheme, port or path, e.g. 'orders')");
+            }
+            return url.host();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.loadbalancer4j.okhttp.internal;
+
+import io.github.loadbalancer4j.Lease;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.okhttp.FailureStatusException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * One attempt of a routed request on a lease's instance: rewrites the request for the instance
+ * (http: host and port; https: port, and the connection pinned with {@link PinnedDns}), sends it, and
+ * ends the lease with the outcome.
+ *
+ * <p>Public for the loadbalancer4j modules; not API.
+ */
+public final class InstanceAttempt {
+
+    private static final long TIMEOUT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private InstanceAttempt() {
+    }
+
+    /**
+     * Sends the request to the lease's instance and ends the lease: {@code onResult(response)} for a
+     * response, {@code onError(FailureStatusException)} for a failure status, {@code onError(e)} for a
+     * failure, {@code release()} when the caller canceled the call.
+     *
+     * @param chain the application-interceptor chain
+     * @param request the caller's request, with the logical host
+     * @param lease the instance's lease
+     * @param failureStatus which statuses are failures of the instance
+     * @param urls the interceptor's http URL rewriter
+     * @param start {@link #startOf(Interceptor.Chain)} of this call
+     * @return the instance's response
+     * @throws IOException what the attempt threw
+     */
+    public static Response send(Interceptor.Chain chain, Request request, Lease lease, IntPredicate failureStatus,
+            InstanceUrls urls, long start) throws IOException {
+        ServiceInstance instance = lease.instance();
+        HttpUrl url = request.url();
+        Request routed;
+        Interceptor.Chain target;
+        try {
+            if (url.isHttps()) {
+                routed = request.newBuilder().url(url.newBuilder().port(instance.port()).build()).build();
+                target = chain.withDns(new PinnedDns(url.host(), instance.host(), chain.getDns()));
+            } else {
+                routed = request.newBuilder().url(urls.rewrite(url, instance)).build();
+                target = chain;
+            }
+        } catch (RuntimeException | Error e) {
+            lease.release();
+            throw e;
+        }
+        Response response;
+        try {
+            response = target.proceed(routed);
+        } catch (IOException e) {
+            Call call = chain.call();
+            if (call.isCanceled() && !callTimedOut(call, start)) {
+                lease.release(); // the caller gave up: nothing to say about the instance
+            } else {
+                lease.onError(e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            lease.onError(e);
+            throw e;
+        }
+        int code = response.code();
+        if (failureStatus.test(code)) {
+            lease.onError(new FailureStatusException(instance, code));
+        } else {
+            lease.onResult(response);
+        }
+        return response;
+    }
+
+    /**
+     * @param chain the chain of a call
+     * @return when the call's timeout started, near enough; 0 when the call has no timeout
+     */
+    public static long startOf(Interceptor.Chain chain) {
+        return chain.call().timeout().timeoutNanos() > 0 ? System.nanoTime() : 0;
+    }
+
+    /**
+     * Whether a canceled call was canceled by its call timeout. The timeout started a little before
+     * the interceptor did, so the elapsed time seen here is a little short: allow a tenth of the
+     * timeout, at most 50 ms.
+     */
+    static boolean callTimedOut(Call call, long start) {
+        long timeout = call.timeout().timeoutNanos();
+        if (timeout <= 0 || start == 0) {
+            return false;
+        }
+        long slack = Math.min(timeout / 10, TIMEOUT_SLACK_NANOS);
+        return System.nanoTime() - start >= timeout - slack;
+    }
+}

@@ -1,0 +1,5 @@
+/** Implementation of the OkHttp integration; not API. */
+@NullMarked
+package io.github.loadbalancer4j.okhttp.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,53 @@
+package io.github.loadbalancer4j.okhttp;
+
+import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** Test helpers around clients and load balancers. */
+final class Clients {
+
+    /** Opens after 2 failures among 4 calls and stays open for the test. */
+    static final CircuitBreakerConfig SMALL_BREAKER = CircuitBreakerConfig.custom()
+            .slidingWindow(4, 4, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofMinutes(10))
+            .build();
+
+    private Clients() {
+    }
+
+    static LoadBalancer loadBalancer(List<ServiceInstance> instances) {
+        return LoadBalancer.of("orders", InstanceSource.of(instances),
+                LoadBalancerConfig.custom().circuitBreakerConfig(SMALL_BREAKER).build());
+    }
+
+    static String get(OkHttpClient client, String url) throws IOException {
+        try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+            return response.code() + " " + response.body().string();
+        }
+    }
+
+    static CircuitBreaker breakerOf(LoadBalancer lb, ServiceInstance instance) {
+        return status(lb, instance).circuitBreaker();
+    }
+
+    static InstanceStatus status(LoadBalancer lb, ServiceInstance instance) {
+        return lb.getInstances().stream().filter(s -> s.instance().equals(instance)).findFirst().orElseThrow();
+    }
+
+    static void shutdown(OkHttpClient client) {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}

@@ -25,17 +25,21 @@ import org.apache.dubbo.rpc.Invocation;
 import org.apache.dubbo.rpc.Invoker;
 import org.apache.dubbo.rpc.Result;
 import org.apache.dubbo.rpc.RpcInvocation;
+import org.apache.dubbo.rpc.cluster.loadbalance.AbstractLoadBalance;
+import org.apache.dubbo.rpc.cluster.loadbalance.LeastActiveLoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.RoundRobinLoadBalance;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSuppliers;
 
 /**
- * One round-robin pick of each library compared in P4, over {@code n} equal instances, each
- * built the way that library's users build it: our selectors, a bare array round robin (the
- * baseline), Armeria's {@code EndpointSelectionStrategy.roundRobin()/weightedRoundRobin()} and
- * {@code LoadBalancer.ofRoundRobin}, Spring Cloud LoadBalancer's {@code RoundRobinLoadBalancer.choose()},
- * Dubbo's {@code RoundRobinLoadBalance.select} and Ribbon's {@code RoundRobinRule.choose}.
+ * One pick of each library compared in P4, over {@code n} equal instances, each built the way that
+ * library's users build it: our selectors, a bare array round robin (the baseline), Armeria's
+ * {@code EndpointSelectionStrategy.roundRobin()/weightedRoundRobin()} and {@code LoadBalancer.ofRoundRobin},
+ * Spring Cloud LoadBalancer's {@code RoundRobinLoadBalancer.choose()}, Dubbo's
+ * {@code RoundRobinLoadBalance.select} and Ribbon's {@code RoundRobinRule.choose}; and, for least
+ * loaded, our {@code leastRequests()} against Dubbo's {@code LeastActiveLoadBalance} (nothing in flight:
+ * both then choose at random among equals).
  */
 final class PeerPickers {
 
@@ -46,7 +50,7 @@ final class PeerPickers {
 
     static final String[] NAMES = {"bare", "lb4j-roundRobin", "lb4j-weightedRoundRobin", "armeria-roundRobin",
         "armeria-weightedRoundRobin", "armeria-LoadBalancer.ofRoundRobin", "spring-RoundRobinLoadBalancer",
-        "dubbo-RoundRobinLoadBalance", "ribbon-RoundRobinRule"};
+        "dubbo-RoundRobinLoadBalance", "ribbon-RoundRobinRule", "lb4j-leastRequests", "dubbo-LeastActiveLoadBalance"};
 
     private PeerPickers() {
     }
@@ -69,9 +73,13 @@ final class PeerPickers {
             case "spring-RoundRobinLoadBalancer":
                 return spring(n);
             case "dubbo-RoundRobinLoadBalance":
-                return dubbo(n);
+                return dubbo(new RoundRobinLoadBalance(), n);
             case "ribbon-RoundRobinRule":
                 return ribbon(n);
+            case "lb4j-leastRequests":
+                return ours(SelectionStrategy.leastRequests(), n);
+            case "dubbo-LeastActiveLoadBalance":
+                return dubbo(new LeastActiveLoadBalance(), n);
             default:
                 throw new IllegalArgumentException("peer: '" + name + "' (expected: one of " + String.join(", ", NAMES) + ")");
         }
@@ -123,12 +131,11 @@ final class PeerPickers {
         return () -> lb.choose().block().getServer();
     }
 
-    private static Picker dubbo(int n) {
+    private static Picker dubbo(AbstractLoadBalance balance, int n) {
         List<Invoker<Object>> invokers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             invokers.add(new FixedInvoker(URL.valueOf("dubbo://" + host(i) + ":20880/com.example.Orders")));
         }
-        RoundRobinLoadBalance balance = new RoundRobinLoadBalance();
         URL url = invokers.get(0).getUrl();
         Invocation invocation = new RpcInvocation("get", "com.example.Orders", "", new Class<?>[0], new Object[0]);
         return () -> balance.select(invokers, url, invocation);

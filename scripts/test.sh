@@ -4,9 +4,12 @@
 # -Dloadbalancer4j.requireBackends=true so that a test whose backend is missing fails instead of skipping.
 # -P javadoc builds the API docs of every published module and fails on any Javadoc warning
 # (doclint all; see the profile in pom.xml). It adds a few seconds.
+# scripts/check-bom.sh first checks that the BOM lists every published module.
 # Extra arguments go to Maven, e.g. scripts/test.sh -pl core -am
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scripts/check-bom.sh
 
 source scripts/backends.sh
 trap stop_backends EXIT

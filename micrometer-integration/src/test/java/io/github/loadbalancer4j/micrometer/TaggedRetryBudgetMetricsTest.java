@@ -2,15 +2,23 @@ package io.github.loadbalancer4j.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +49,46 @@ class TaggedRetryBudgetMetricsTest {
                 .functionCounter().count()).isEqualTo(1.0);
         assertThat(registry.get(TaggedRetryBudgetMetrics.BALANCE).tag("name", "orders").gauge().value())
                 .isEqualTo(0.0);
+    }
+
+    @Test
+    void failoverRetryGrantedByTheLoadBalancersDefaultBudgetIsCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.ofUris("http://127.0.0.11:8080"))) {
+            TaggedRetryBudgetMetrics.ofRetryBudget(FailoverRetry.defaultBudget(orders)).bindTo(registry);
+            Supplier<String> call = FailoverRetry.decorateSupplier(retryTwice(), orders, instance -> {
+                throw new IllegalStateException("down: " + instance);
+            });
+
+            Throwable thrown = catchThrowable(call::get);
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class);
+            assertThat(registry.get(TaggedRetryBudgetMetrics.RETRIES).tags("name", "orders", "kind", "granted")
+                    .functionCounter().count()).isEqualTo(1.0);
+            assertThat(registry.get(TaggedRetryBudgetMetrics.RETRIES).tags("name", "orders", "kind", "refused")
+                    .functionCounter().count()).isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void failoverRetryRefusedByAnEmptyBudgetIsCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RetryBudget empty = RetryBudget.custom().name("orders").percentCanRetry(0.0).minRetriesPerSecond(0)
+                .ticker(() -> 0L).build();
+        try (LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.ofUris("http://127.0.0.11:8080"))) {
+            TaggedRetryBudgetMetrics.ofRetryBudget(empty).bindTo(registry);
+            Supplier<String> call = FailoverRetry.decorateSupplier(retryTwice(), orders, empty, instance -> {
+                throw new IllegalStateException("down: " + instance);
+            });
+
+            Throwable thrown = catchThrowable(call::get);
+
+            assertThat(thrown).isInstanceOf(IllegalStateException.class);
+            assertThat(registry.get(TaggedRetryBudgetMetrics.RETRIES).tags("name", "orders", "kind", "refused")
+                    .functionCounter().count()).isEqualTo(1.0);
+            assertThat(registry.get(TaggedRetryBudgetMetrics.RETRIES).tags("name", "orders", "kind", "granted")
+                    .functionCounter().count()).isEqualTo(0.0);
+        }
     }
 
     @Test
@@ -132,6 +180,12 @@ class TaggedRetryBudgetMetricsTest {
         assertThatThrownBy(() -> TaggedRetryBudgetMetrics.ofRetryBudget(" ", budget))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("name: ' ' (expected: a non-blank name)");
+    }
+
+    /** Two attempts, no wait, on any IllegalStateException. */
+    private static Retry retryTwice() {
+        return Retry.of("orders", RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ZERO)
+                .retryOnException(e -> e instanceof IllegalStateException).build());
     }
 
     private static Set<String> tagValues(MeterRegistry registry, String key) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the demo: three local HTTP backends (one starts failing part-way, one is slow), a few
-# thousand calls through LoadBalancer.decorateSupplier, a table per instance at the end.
+# thousand OkHttp calls to http://orders/... through LoadBalancingInterceptor with failover, a table
+# per instance at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

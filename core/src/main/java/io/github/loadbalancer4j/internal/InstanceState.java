@@ -21,14 +21,21 @@ public final class InstanceState implements Candidate {
     static final long FAILURE_PENALTY_NANOS = Duration.ofSeconds(1).toNanos();
     /** The share of its weight a slow-starting instance begins with. */
     static final double SLOW_START_MIN_FACTOR = 0.1;
-    /** Below this age, exp(-age/decay) is replaced by its first-order approximation (error under 1e-6). */
-    private static final long LINEAR_DECAY_LIMIT_NANOS = DECAY_NANOS / 1000;
+    /** Below this age (1 s), exp(-age/decay) is computed by a short polynomial (error under 1e-7). */
+    private static final long POLYNOMIAL_DECAY_LIMIT_NANOS = DECAY_NANOS / 10;
+    /** A multiplication is several times cheaper than a division on the read path. */
+    private static final double INVERSE_DECAY_NANOS = 1.0 / DECAY_NANOS;
 
     private static final VarHandle IN_FLIGHT;
+    private static final VarHandle COST;
+    private static final VarHandle STAMP;
 
     static {
         try {
-            IN_FLIGHT = MethodHandles.lookup().findVarHandle(InstanceState.class, "inFlight", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            IN_FLIGHT = lookup.findVarHandle(InstanceState.class, "inFlight", int.class);
+            COST = lookup.findVarHandle(InstanceState.class, "cost", double.class);
+            STAMP = lookup.findVarHandle(InstanceState.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -112,8 +119,23 @@ public final class InstanceState implements Candidate {
         if (c == 0.0) {
             return 0.0;
         }
-        long age = recent.read() - stamp;
-        return age <= LINEAR_DECAY_LIMIT_NANOS ? c : c * Math.exp(-(double) age / DECAY_NANOS);
+        return c * decay(recent.read() - stamp);
+    }
+
+    /**
+     * The weight exp(-age/decay) of a cost recorded {@code ageNanos} ago. Selectors read it twice per
+     * pick and Math.exp costs more than the rest of a pick, so ages under 1 s, where nearly all ages
+     * fall under load, use the Taylor polynomial to the 4th order (error under x^5/120 < 1e-7).
+     */
+    static double decay(long ageNanos) {
+        if (ageNanos <= 0) {
+            return 1.0;
+        }
+        double x = ageNanos * INVERSE_DECAY_NANOS;
+        if (ageNanos > POLYNOMIAL_DECAY_LIMIT_NANOS) {
+            return Math.exp(-x);
+        }
+        return 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24))));
     }
 
     /** @return what health checking says */
@@ -148,15 +170,16 @@ public final class InstanceState implements Candidate {
 
     private void observe(long rtt, long now) {
         double c = cost;
-        long age = Math.max(now - stamp, 0);
         if (rtt > c) {
             c = rtt;
         } else {
-            double w = age <= LINEAR_DECAY_LIMIT_NANOS ? 1.0 - (double) age / DECAY_NANOS : Math.exp(-(double) age / DECAY_NANOS);
+            double w = decay(now - stamp);
             c = c * w + rtt * (1.0 - w);
         }
-        cost = c;
-        stamp = now;
+        // Release stores: readers still see the values at once, but the call's end pays for no
+        // full fence (a volatile store costs one on x86).
+        STAMP.setRelease(this, now);
+        COST.setRelease(this, c);
     }
 
     /** @return whether the breaker's state changed since last seen (and records the new one) */

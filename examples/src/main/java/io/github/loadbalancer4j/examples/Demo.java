@@ -4,23 +4,23 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -32,13 +32,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The demo: three HTTP backends on loopback ({@code fast}, {@code slow}, and {@code flaky}, which
- * starts failing part-way), a few thousand calls from several threads through
- * {@link LoadBalancer#decorateSupplier(LoadBalancer, java.util.function.Function)} with OkHttp, and a
- * table per instance at the end. The flaky instance's circuit breaker opens and the calls keep
- * succeeding on the other two. Run it with {@code scripts/demo.sh [--calls N] [--threads N]
- * [--fail-after N] [--no-progress]}.
+ * starts failing part-way), a few thousand plain OkHttp calls to {@code http://orders/hello} from
+ * several threads, routed by a {@link LoadBalancingInterceptor} with failover (a resilience4j
+ * {@link Retry}), and a table per instance at the end. The flaky instance's circuit breaker opens,
+ * its failed attempts are retried on the other two, and the calls keep succeeding. Run it with
+ * {@code scripts/demo.sh [--calls N] [--threads N] [--fail-after N] [--no-progress]}.
  */
 public final class Demo {
+
+    /** The logical host name the calls use; the interceptor routes it to the load balancer. */
+    static final String SERVICE = "orders";
 
     private Demo() {
     }
@@ -69,14 +72,24 @@ public final class Demo {
         try (Backends backends = new Backends(options.failAfter())) {
             List<ServiceInstance> instances = backends.instances();
             printHeader(options, instances, out);
+            LoadBalancer lb = LoadBalancer.of(SERVICE, InstanceSource.of(instances));
+            RetryRegistry retries = RetryRegistry.of(RetryConfig.<Response>custom()
+                    .maxAttempts(3)                              // the first attempt and up to 2 retries
+                    .waitDuration(Duration.ofMillis(10))
+                    .retryExceptions(IOException.class)          // connect failures, and for GETs any I/O error
+                    .retryOnResult(response -> response.code() >= 500)
+                    .build());
+            Retry retry = retries.retry(SERVICE);
+            AttemptRecorder recorder = new AttemptRecorder(instances.stream().map(InstanceTally::new).toList());
             OkHttpClient client = new OkHttpClient.Builder()
-                    .retryOnConnectionFailure(false) // a closed connection must reach the breaker, not be retried
+                    .addInterceptor(LoadBalancingInterceptor.builder().route(SERVICE, lb).retry(retry).build())
+                    .addNetworkInterceptor(recorder)             // sees each attempt, with the instance's URL
+                    .retryOnConnectionFailure(false)             // failover is the interceptor's job, not OkHttp's
                     .connectTimeout(Duration.ofSeconds(1))
                     .readTimeout(Duration.ofSeconds(2))
                     .build();
-            LoadBalancer lb = LoadBalancer.of("demo", InstanceSource.of(instances));
             try {
-                DemoReport report = callAll(options, lb, client, instances, out);
+                DemoReport report = callAll(options, lb, client, backends, recorder, instances, out);
                 report.print(out);
                 return report;
             } finally {
@@ -92,23 +105,22 @@ public final class Demo {
         out.println();
         out.printf(Locale.ROOT, "  fast   %-18s answers at once%n", instances.get(0).id());
         out.printf(Locale.ROOT, "  slow   %-18s answers after 20-50 ms%n", instances.get(1).id());
-        out.printf(Locale.ROOT, "  flaky  %-18s answers at once for %d requests, then fails (HTTP 500 or a closed connection)%n",
+        out.printf(Locale.ROOT, "  flaky  %-18s answers at once for %d requests, then fails (HTTP 500, or a garbled answer: an I/O error)%n",
                 instances.get(2).id(), options.failAfter());
         out.println();
-        out.printf(Locale.ROOT, "%d calls from %d threads go through LoadBalancer.decorateSupplier (round robin) and OkHttp;%n",
-                options.calls(), options.threads());
-        out.println("a 5xx or an I/O error fails the call. Each instance has its own resilience4j circuit breaker with");
-        out.println("the load balancer's default config (window of 20 calls, opens at 50% failures, waits 10 s +-25%");
-        out.println("before letting 3 probe calls through). Watch the flaky instance get ejected while the calls keep");
-        out.println("succeeding on the other two.");
+        out.printf(Locale.ROOT, "%d GETs of http://%s/hello from %d threads, plain OkHttp calls; the client's%n",
+                options.calls(), SERVICE, options.threads());
+        out.printf(Locale.ROOT, "LoadBalancingInterceptor routes '%s' to the three backends (round robin) and retries a failed%n", SERVICE);
+        out.println("attempt (5xx or I/O error) on an instance the call has not tried, at most 3 attempts per call.");
+        out.println("Each instance has its own resilience4j circuit breaker with the load balancer's default config");
+        out.println("(window of 20 calls, opens at 50% failures, waits 10 s +-25% before letting 3 probe calls");
+        out.println("through). Watch the flaky instance get ejected while the calls keep succeeding on the other two.");
         out.println();
     }
 
-    private static DemoReport callAll(DemoOptions options, LoadBalancer lb, OkHttpClient client,
-            List<ServiceInstance> instances, PrintStream out) {
+    private static DemoReport callAll(DemoOptions options, LoadBalancer lb, OkHttpClient client, Backends backends,
+            AttemptRecorder recorder, List<ServiceInstance> instances, PrintStream out) {
         int calls = options.calls();
-        Map<ServiceInstance, InstanceTally> tallies = new LinkedHashMap<>();
-        instances.forEach(instance -> tallies.put(instance, new InstanceTally(instance)));
         ServiceInstance flaky = instances.get(2);
 
         AtomicInteger next = new AtomicInteger();
@@ -127,10 +139,11 @@ public final class Demo {
                         "restored " + describe(e.getInstance()) + " (its breaker lets probe calls through)")))
                 .onNoAvailableInstance(e -> noInstance.increment());
 
-        Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> get(client, instance, tallies.get(instance)));
         boolean[] succeeded = new boolean[calls];
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
+        LongAdder retriedCalls = new LongAdder();
+        LongAdder retries = new LongAdder();
         @Nullable ProgressBar progress = options.progress() ? new ProgressBarBuilder()
                 .setTaskName("calls")
                 .setInitialMax(calls)
@@ -144,17 +157,21 @@ public final class Demo {
             for (int t = 0; t < options.threads(); t++) {
                 workers.execute(() -> {
                     for (int i = next.getAndIncrement(); i < calls; i = next.getAndIncrement()) {
-                        try {
-                            call.get();
+                        AtomicInteger attempts = new AtomicInteger();
+                        if (get(client, attempts)) {
                             succeeded[i] = true;
                             ok.increment();
-                        } catch (RuntimeException e) {
+                        } else {
                             failed.increment();
+                        }
+                        if (attempts.get() > 1) {
+                            retriedCalls.increment();
+                            retries.add(attempts.get() - 1);
                         }
                         if (progress != null) {
                             progress.step();
                             if (i % 10 == 0) {
-                                progress.setExtraMessage(progressMessage(lb, ok, failed));
+                                progress.setExtraMessage(progressMessage(lb, ok, failed, retriedCalls));
                             }
                         }
                     }
@@ -170,7 +187,7 @@ public final class Demo {
         } finally {
             workers.shutdownNow();
             if (progress != null) {
-                progress.setExtraMessage(progressMessage(lb, ok, failed));
+                progress.setExtraMessage(progressMessage(lb, ok, failed, retriedCalls));
                 progress.close();
             }
         }
@@ -178,9 +195,10 @@ public final class Demo {
 
         List<DemoReport.Row> rows = new ArrayList<>();
         for (InstanceStatus status : lb.getInstances()) {
-            InstanceTally tally = tallies.get(status.instance());
-            rows.add(new DemoReport.Row(role(status.instance()), status.instance().id(), tally.calls(), tally.failures(),
-                    status.circuitBreakerState(), tally.meanLatencyMillis()));
+            String role = role(status.instance());
+            InstanceTally tally = recorder.tally(status.instance());
+            rows.add(new DemoReport.Row(role, status.instance().id(), backends.requests(role), backends.failures(role),
+                    status.circuitBreakerState(), tally.meanLatencyMillis(), tally.calls(), tally.failures()));
         }
         int from = isolatedAt.get();
         int after = 0;
@@ -189,30 +207,28 @@ public final class Demo {
             after++;
             okAfter += succeeded[i] ? 1 : 0;
         }
-        return new DemoReport(List.copyOf(rows), calls, (int) ok.sum(), noInstance.sum(), from, after, okAfter,
-                List.copyOf(events), elapsed);
+        return new DemoReport(List.copyOf(rows), calls, (int) ok.sum(), retriedCalls.sum(), retries.sum(),
+                noInstance.sum(), from, after, okAfter, List.copyOf(events), elapsed);
     }
 
-    /** One HTTP GET to the chosen instance; a 5xx or an I/O error is thrown so the breaker records a failure. */
-    private static String get(OkHttpClient client, ServiceInstance instance, InstanceTally tally) {
-        long start = System.nanoTime();
-        boolean failed = true;
-        Request request = new Request.Builder().url(instance.uri("/hello").toString()).build();
+    /**
+     * One plain OkHttp GET of {@code http://orders/hello}: the interceptor picks the instance and
+     * retries elsewhere if needed; the caller sees only the final answer.
+     *
+     * @param attempts counts the attempts this call needed (the {@link AttemptRecorder} increments it)
+     * @return whether the call got a 2xx answer
+     */
+    private static boolean get(OkHttpClient client, AtomicInteger attempts) {
+        Request request = new Request.Builder().url("http://" + SERVICE + "/hello").tag(AtomicInteger.class, attempts).build();
         try (Response response = client.newCall(request).execute()) {
-            if (response.code() >= 500) {
-                throw new HttpStatusException(instance, response.code());
-            }
-            String body = response.body().string();
-            failed = false;
-            return body;
+            response.body().string();
+            return response.isSuccessful();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            tally.record(System.nanoTime() - start, failed);
+            return false;
         }
     }
 
-    private static String progressMessage(LoadBalancer lb, LongAdder ok, LongAdder failed) {
+    private static String progressMessage(LoadBalancer lb, LongAdder ok, LongAdder failed, LongAdder retried) {
         StringBuilder notClosed = new StringBuilder();
         for (InstanceStatus status : lb.getInstances()) {
             if (status.circuitBreakerState() != CircuitBreaker.State.CLOSED) {
@@ -220,7 +236,7 @@ public final class Demo {
                         .append(role(status.instance())).append(' ').append(status.circuitBreakerState());
             }
         }
-        return "ok " + ok.sum() + " failed " + failed.sum() + " | "
+        return "ok " + ok.sum() + " failed " + failed.sum() + " retried " + retried.sum() + " | "
                 + (notClosed.length() == 0 ? "all breakers closed" : notClosed);
     }
 

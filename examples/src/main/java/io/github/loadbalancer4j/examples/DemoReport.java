@@ -11,7 +11,9 @@ import java.util.Locale;
  *
  * @param rows one per instance, in the order of the instance list
  * @param calls calls made
- * @param succeeded calls that returned normally
+ * @param succeeded calls whose final answer was a 2xx
+ * @param retriedCalls calls that needed more than one attempt
+ * @param retries attempts after the first, over all calls
  * @param noInstanceAvailable calls that failed because no instance was available
  * @param isolatedAtCall number of the first call started after the flaky instance was ejected, -1 if it never was
  * @param callsAfterIsolation calls started after the flaky instance was ejected
@@ -19,7 +21,7 @@ import java.util.Locale;
  * @param events the load balancer's ejected/restored events, in order
  * @param elapsed how long the calls took
  */
-record DemoReport(List<Row> rows, int calls, int succeeded, long noInstanceAvailable, int isolatedAtCall,
+record DemoReport(List<Row> rows, int calls, int succeeded, long retriedCalls, long retries, long noInstanceAvailable, int isolatedAtCall,
         int callsAfterIsolation, int succeededAfterIsolation, List<TimedEvent> events, Duration elapsed) {
 
     /**
@@ -27,13 +29,15 @@ record DemoReport(List<Row> rows, int calls, int succeeded, long noInstanceAvail
      *
      * @param role fast, slow or flaky
      * @param id the instance's id (host:port)
-     * @param calls calls that reached it
-     * @param failures of those, the failed ones
+     * @param requests requests the backend received (first attempts and retries), counted by the backend
+     * @param failures of those, the ones it failed (HTTP 500 or a garbled answer), counted by the backend
      * @param breakerState its circuit breaker's state at the end
-     * @param meanLatencyMillis mean latency of its calls
+     * @param meanLatencyMillis mean time to the response headers of the attempts sent to it, measured by the client
+     * @param clientAttempts attempts the client sent to it
+     * @param clientFailures of those, the ones the client saw fail (5xx or I/O error)
      */
-    record Row(String role, String id, long calls, long failures, CircuitBreaker.State breakerState,
-            double meanLatencyMillis) {
+    record Row(String role, String id, long requests, long failures, CircuitBreaker.State breakerState,
+            double meanLatencyMillis, long clientAttempts, long clientFailures) {
     }
 
     /**
@@ -55,20 +59,30 @@ record DemoReport(List<Row> rows, int calls, int succeeded, long noInstanceAvail
         return calls == 0 ? 1.0 : (double) succeeded / calls;
     }
 
+    /** @return requests the three backends received: every call's first attempt plus its retries */
+    long requests() {
+        return rows.stream().mapToLong(Row::requests).sum();
+    }
+
     double successRateAfterIsolation() {
         return callsAfterIsolation == 0 ? 1.0 : (double) succeededAfterIsolation / callsAfterIsolation;
     }
 
     void print(PrintStream out) {
         out.println();
-        out.printf(Locale.ROOT, "%-6s %-18s %7s %9s %-10s %13s%n", "role", "instance", "calls", "failures", "breaker", "mean latency");
+        out.printf(Locale.ROOT, "%-6s %-18s %8s %9s %-10s %13s%n", "role", "instance", "requests", "failures", "breaker", "mean latency");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-6s %-18s %7d %9d %-10s %10.1f ms%n",
-                    r.role(), r.id(), r.calls(), r.failures(), r.breakerState(), r.meanLatencyMillis());
+            out.printf(Locale.ROOT, "%-6s %-18s %8d %9d %-10s %10.1f ms%n",
+                    r.role(), r.id(), r.requests(), r.failures(), r.breakerState(), r.meanLatencyMillis());
         }
+        out.printf(Locale.ROOT, "%-25s %8d %9d%n", "all", requests(), rows.stream().mapToLong(Row::failures).sum());
+        out.println("(requests and failures as each backend counted them, retries included; breaker state at the end;");
+        out.println(" mean latency to the response headers as the client measured it)");
         out.println();
         out.printf(Locale.ROOT, "%d calls in %.1f s: %d succeeded, %d failed (success rate %.2f%%)%n",
                 calls, elapsed.toMillis() / 1000.0, succeeded, calls - succeeded, 100 * successRate());
+        out.printf(Locale.ROOT, "%d calls needed a retry (%d retries in all): %d calls + %d retries = %d requests%n",
+                retriedCalls, retries, calls, retries, calls + retries);
         if (noInstanceAvailable > 0) {
             out.printf(Locale.ROOT, "  of the failures, %d found no available instance%n", noInstanceAvailable);
         }

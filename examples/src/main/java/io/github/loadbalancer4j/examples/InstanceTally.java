@@ -3,7 +3,7 @@ package io.github.loadbalancer4j.examples;
 import io.github.loadbalancer4j.ServiceInstance;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the demo itself counted for one instance: calls that reached it, failures, time spent. */
+/** What the client saw of one instance: attempts sent to it, failed ones (5xx or I/O error), time to the response headers. */
 final class InstanceTally {
 
     private final ServiceInstance instance;

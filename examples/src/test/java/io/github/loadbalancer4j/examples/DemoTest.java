@@ -12,21 +12,31 @@ import org.junit.jupiter.api.Test;
 class DemoTest {
 
     @Test
-    void flakyBackendIsEjectedWhileTheOthersCarryTheCalls() {
+    void flakyBackendIsEjectedWhileTheInterceptorRetriesItsFailuresOnTheOthers() {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         DemoReport report = Demo.run(new DemoOptions(300, 4, 30, false), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
+        DemoReport.Row flaky = report.row(Backends.FLAKY);
         assertThat(report.calls()).isEqualTo(300);
-        assertThat(report.row(Backends.FLAKY).failures()).isPositive();
-        assertThat(report.row(Backends.FLAKY).breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(flaky.failures()).isPositive();
+        assertThat(flaky.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(report.row(Backends.FAST).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(report.row(Backends.SLOW).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(report.row(Backends.FAST).failures()).isZero();
+        assertThat(report.row(Backends.SLOW).failures()).isZero();
         assertThat(report.isolatedAtCall()).isBetween(0, 299);
         assertThat(report.callsAfterIsolation()).isPositive();
         assertThat(report.successRateAfterIsolation()).isGreaterThanOrEqualTo(0.99);
+        assertThat(report.succeeded()).isEqualTo(300);
+        assertThat(report.retriedCalls()).isPositive().isEqualTo(report.retries()).isEqualTo(flaky.failures());
+        assertThat(report.requests()).isEqualTo(report.calls() + report.retries());
+        assertThat(report.rows()).allSatisfy(row -> {
+            assertThat(row.clientAttempts()).as(row.role() + " attempts").isEqualTo(row.requests());
+            assertThat(row.clientFailures()).as(row.role() + " failures").isEqualTo(row.failures());
+        });
         assertThat(report.events()).extracting(DemoReport.TimedEvent::text).anyMatch(t -> t.startsWith("ejected  flaky"));
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("flaky", "OPEN", "success rate");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("flaky", "OPEN", "success rate", "needed a retry");
     }
 
     @Test

@@ -45,18 +45,20 @@ public final class RoundRobinStrategy implements SelectionStrategy {
     static final class RoundRobinSelector implements Selector {
         private final String strategy;
         private final Candidate[] candidates;
+        private final FastMod mod;
         // A random start, so that a selector rebuilt often (breakers flapping) does not favour the first candidates.
         private final AtomicInteger next = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 30));
 
         RoundRobinSelector(String strategy, Candidate[] candidates) {
             this.strategy = strategy;
             this.candidates = candidates;
+            this.mod = new FastMod(candidates.length);
         }
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
             // Masking keeps the index non-negative after the counter wraps past Integer.MAX_VALUE.
-            return candidates[(next.getAndIncrement() & Integer.MAX_VALUE) % candidates.length];
+            return candidates[mod.mod(next.getAndIncrement() & Integer.MAX_VALUE)];
         }
 
         @Override

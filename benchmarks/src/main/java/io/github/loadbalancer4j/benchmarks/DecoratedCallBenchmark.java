@@ -1,0 +1,66 @@
+package io.github.loadbalancer4j.benchmarks;
+
+import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * P3: one successful call decorated by a load balancer with the default config (round robin over
+ * 3 instances, a default breaker per instance, the system ticker) against the same call decorated
+ * by one resilience4j circuit breaker with its default config, and the bare call.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DecoratedCallBenchmark {
+
+    private ServiceInstance instance;
+    private Supplier<ServiceInstance> bare;
+    private Supplier<ServiceInstance> circuitBreaker;
+    private Supplier<ServiceInstance> loadBalanced;
+    private LoadBalancer loadBalancer;
+
+    @Setup
+    public void setUp() {
+        instance = ServiceInstance.of("10.0.0.1", 8080);
+        ServiceInstance fixed = instance;
+        bare = () -> fixed;
+        circuitBreaker = CircuitBreaker.decorateSupplier(CircuitBreaker.ofDefaults("bench"), bare);
+        loadBalancer = LoadBalancer.of("bench", InstanceSource.of(BenchmarkInstances.instances(3)));
+        loadBalanced = LoadBalancer.decorateSupplier(loadBalancer, chosen -> chosen);
+    }
+
+    @TearDown
+    public void tearDown() {
+        loadBalancer.close();
+    }
+
+    /** The call itself, undecorated. */
+    @Benchmark
+    public ServiceInstance bare() {
+        return bare.get();
+    }
+
+    /** The baseline: {@code CircuitBreaker.decorateSupplier(cb, call).get()}. */
+    @Benchmark
+    public ServiceInstance circuitBreaker() {
+        return circuitBreaker.get();
+    }
+
+    /** {@code LoadBalancer.decorateSupplier(lb, call).get()}. */
+    @Benchmark
+    public ServiceInstance loadBalancer() {
+        return loadBalanced.get();
+    }
+}

@@ -127,6 +127,8 @@ public interface LoadBalancerRegistry extends Registry<LoadBalancer, LoadBalance
      * @param source where the instances come from
      * @param configName the name of a config of this registry
      * @return the registered load balancer
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is blank
      * @throws ConfigurationNotFoundException if the registry has no config of that name
      */
     LoadBalancer loadBalancer(String name, InstanceSource source, String configName);
@@ -139,6 +141,8 @@ public interface LoadBalancerRegistry extends Registry<LoadBalancer, LoadBalance
      * @param source where the instances come from
      * @param config the config for a new load balancer
      * @return the registered load balancer
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is blank
      */
     LoadBalancer loadBalancer(String name, InstanceSource source, LoadBalancerConfig config);
 
@@ -150,6 +154,7 @@ public interface LoadBalancerRegistry extends Registry<LoadBalancer, LoadBalance
      * @param sourceSupplier creates the source; called only when a load balancer is created
      * @return the registered load balancer
      * @throws NullPointerException if an argument is null or the supplier returns null
+     * @throws IllegalArgumentException if the name is blank
      */
     LoadBalancer loadBalancer(String name, Supplier<? extends InstanceSource> sourceSupplier);
 
@@ -161,6 +166,8 @@ public interface LoadBalancerRegistry extends Registry<LoadBalancer, LoadBalance
      * @param sourceSupplier creates the source; called only when a load balancer is created
      * @param configName the name of a config of this registry
      * @return the registered load balancer
+     * @throws NullPointerException if an argument is null or the supplier returns null
+     * @throws IllegalArgumentException if the name is blank
      * @throws ConfigurationNotFoundException if the registry has no config of that name
      */
     LoadBalancer loadBalancer(String name, Supplier<? extends InstanceSource> sourceSupplier, String configName);

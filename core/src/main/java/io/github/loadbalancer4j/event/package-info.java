@@ -1,6 +1,11 @@
 /**
  * Events a {@link io.github.loadbalancer4j.LoadBalancer} publishes through its
  * {@link io.github.loadbalancer4j.LoadBalancer.EventPublisher}.
+ *
+ * <p>Nulls: every parameter and return value in this package is non-null unless it is annotated
+ * {@code @Nullable} (jspecify {@code @NullMarked}). Passing null where it is not allowed throws a
+ * {@link NullPointerException} naming the parameter; not every method repeats this in its
+ * {@code @throws}.
  */
 @NullMarked
 package io.github.loadbalancer4j.event;

@@ -15,8 +15,11 @@ public final class DnsLookupException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name asked for, absolute (with the trailing dot). */
     private final String queryName;
+    /** The record type asked for: {@code A}, {@code AAAA}, {@code SRV}. */
     private final String queryType;
+    /** The address of the DNS server asked. */
     private final String server;
 
     /**

@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  *
  * <p>{@value #CALLS} and {@value #SELECTIONS} are counted by the load balancer as calls end, so they
  * exist only for load balancers made by {@code LoadBalancer.of}; an unbound load balancer pays nothing
- * for them. Retries and retry-budget exhaustions are not here: bind resilience4j-micrometer's
- * {@code TaggedRetryMetrics} to the {@code Retry} given to {@code FailoverRetry}. The per-instance
+ * for them. Retries are not here: bind resilience4j-micrometer's {@code TaggedRetryMetrics} to the
+ * {@code Retry} given to {@code FailoverRetry}, and {@link TaggedRetryBudgetMetrics} to its retry budget
+ * (retries granted, refused, balance). The per-instance
  * circuit breakers live in the user's {@code CircuitBreakerRegistry}, so resilience4j's
  * {@code TaggedCircuitBreakerMetrics} covers them.
  *

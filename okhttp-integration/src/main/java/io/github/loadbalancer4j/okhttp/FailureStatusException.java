@@ -19,6 +19,7 @@ public final class FailureStatusException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient ServiceInstance instance;
+    /** The HTTP status the instance answered with. */
     private final int code;
 
     /**

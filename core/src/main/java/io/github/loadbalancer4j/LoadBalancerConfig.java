@@ -18,8 +18,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LoadBalancerConfig {
 
-    /** The default strategy: {@link SelectionStrategy#roundRobin()}. */
-    public static final SelectionStrategy DEFAULT_SELECTION_STRATEGY = SelectionStrategy.roundRobin();
+    /**
+     * The default strategy: {@link SelectionStrategy#peakEwma()}. The simulator (benchmarks module,
+     * {@code scripts/simulate.sh all}) showed it best, or within 15% of best, in every published
+     * scenario: one slow backend, mixed backends, cold start, slow middle, a fast-failing backend;
+     * round robin was worst or next to worst in all of them but equal backends.
+     */
+    public static final SelectionStrategy DEFAULT_SELECTION_STRATEGY = SelectionStrategy.peakEwma();
 
     /** Off: with no instance available, calls fail fast with {@link NoAvailableInstanceException}. */
     public static final double DEFAULT_PANIC_THRESHOLD = 0.0;

@@ -37,7 +37,8 @@ public interface SelectionStrategy {
 
     /**
      * Round robin: an atomic counter over an immutable array; each of n instances is picked once
-     * in every n consecutive picks of one thread. The default.
+     * in every n consecutive picks of one thread. The cheapest strategy, and the fairest when all
+     * instances are alike; it keeps sending a slow instance its full share.
      *
      * @return the strategy
      */
@@ -99,7 +100,7 @@ public interface SelectionStrategy {
      * balancer's per-instance peak EWMA of latency (decay 10 s; a failure counts as at least 5 s, so an
      * instance that fails fast does not attract traffic). An instance with no latency yet is tried at
      * once when idle, and costs a large penalty plus its in-flight count while its first calls run.
-     * Weights are not used.
+     * Weights are not used. The default ({@link LoadBalancerConfig#DEFAULT_SELECTION_STRATEGY}).
      *
      * @return the strategy
      */

@@ -25,7 +25,7 @@ class CircuitBreakerRegistryIntegrationTest {
         registry.addConfiguration("perInstance", CircuitBreakerConfig.custom()
                 .slidingWindow(4, 2, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).build());
 
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .circuitBreakerRegistry(registry).circuitBreakerConfigName("perInstance").build());
 
         CircuitBreaker breaker = registry.find("orders#127.0.0.11:8080").orElseThrow();
@@ -39,7 +39,7 @@ class CircuitBreakerRegistryIntegrationTest {
     void withoutAnExplicitConfigInstanceBreakersGetTheDefaultInstanceConfigNotTheRegistryDefault() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults(); // its default: a 100-call window
 
-        LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().circuitBreakerRegistry(registry).build());
+        LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerRegistry(registry).build());
 
         CircuitBreakerConfig config = registry.find("orders#127.0.0.11:8080").orElseThrow().getCircuitBreakerConfig();
         assertThat(config.getSlidingWindowSize()).isEqualTo(20);
@@ -54,7 +54,7 @@ class CircuitBreakerRegistryIntegrationTest {
         List<CircuitBreakerOnStateTransitionEvent> transitions = new CopyOnWriteArrayList<>();
         registry.getEventPublisher().onEntryAdded(added ->
                 added.getAddedEntry().getEventPublisher().onStateTransition(transitions::add));
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().circuitBreakerRegistry(registry).build());
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerRegistry(registry).build());
         Supplier<String> failing = LoadBalancer.decorateSupplier(lb, instance -> {
             throw new IllegalStateException("down");
         });
@@ -75,7 +75,7 @@ class CircuitBreakerRegistryIntegrationTest {
     void removingAnInstanceRemovesItsBreakerFromTheRegistry() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().circuitBreakerRegistry(registry).build());
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerRegistry(registry).build());
 
         source.update(a);
 
@@ -87,7 +87,7 @@ class CircuitBreakerRegistryIntegrationTest {
     @Test
     void closeRemovesEveryBreakerAndLaterCallsFailClearly() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().circuitBreakerRegistry(registry).build());
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerRegistry(registry).build());
 
         lb.close();
 
@@ -101,7 +101,7 @@ class CircuitBreakerRegistryIntegrationTest {
     void anInstanceRemovedAndReAddedWhileOpenComesBackOpen() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .circuitBreakerRegistry(registry).clock(clock).ticker(clock.ticker()).build());
         CircuitBreaker breakerOfB = registry.find("orders#127.0.0.12:8080").orElseThrow();
         breakerOfB.transitionToOpenState();
@@ -121,7 +121,7 @@ class CircuitBreakerRegistryIntegrationTest {
     void anOpenBreakerOfARemovedInstanceIsForgottenOnceItsWaitIsOver() {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer.of("orders", source, LoadBalancerConfig.custom()
+        LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .circuitBreakerRegistry(registry).clock(clock).ticker(clock.ticker()).build());
         CircuitBreaker breakerOfB = registry.find("orders#127.0.0.12:8080").orElseThrow();
         breakerOfB.transitionToOpenState();
@@ -138,7 +138,7 @@ class CircuitBreakerRegistryIntegrationTest {
     @Test
     void eventsFireOncePerChange() {
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().clock(clock).ticker(clock.ticker()).build());
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).clock(clock).ticker(clock.ticker()).build());
         List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
         lb.getEventPublisher().onEvent(events::add);
         Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
@@ -177,7 +177,7 @@ class CircuitBreakerRegistryIntegrationTest {
 
     @Test
     void aFailingEventConsumerDoesNotBreakCalls() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of());
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         List<LoadBalancerEvent> seen = new CopyOnWriteArrayList<>();
         lb.getEventPublisher().onNoAvailableInstance(e -> {
             throw new IllegalStateException("consumer bug");

@@ -32,7 +32,7 @@ class DecoratorsTest {
 
     @Test
     void everyDecoratorHandsTheChosenInstanceToTheCall() throws Throwable {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         AtomicReference<ServiceInstance> ran = new AtomicReference<>();
 
         Supplier<String> supplier = LoadBalancer.decorateSupplier(lb, ServiceInstance::id);
@@ -56,7 +56,7 @@ class DecoratorsTest {
 
     @Test
     void checkedExceptionsPassThroughAndAreRecorded() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         Callable<String> callable = LoadBalancer.decorateCallable(lb, instance -> {
             throw new IOException("connection reset by " + instance.id());
         });
@@ -68,7 +68,7 @@ class DecoratorsTest {
 
     @Test
     void completionStageCompletesWhenTheCallThrowsBeforeReturningAStage() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         Supplier<CompletionStage<String>> async = LoadBalancer.decorateCompletionStage(lb, instance -> {
             throw new IllegalStateException("could not even start");
         });
@@ -83,7 +83,7 @@ class DecoratorsTest {
 
     @Test
     void completionStageRecordsAsyncFailuresOnTheChosenInstancesBreaker() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         Supplier<CompletionStage<String>> async = LoadBalancer.decorateCompletionStage(lb, instance -> instance.equals(b)
                 ? CompletableFuture.supplyAsync(() -> {
                     throw new CompletionException(new IOException("b failed"));
@@ -110,7 +110,7 @@ class DecoratorsTest {
 
     @Test
     void completionStageFailsWithNoAvailableInstanceInsteadOfThrowing() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of());
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
 
         CompletableFuture<String> future = lb.<String>executeCompletionStage(i -> CompletableFuture.completedFuture("x"))
                 .toCompletableFuture();
@@ -121,7 +121,7 @@ class DecoratorsTest {
 
     @Test
     void completionStageCallReturningNullFailsClearly() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
 
         CompletableFuture<String> future = lb.<String>executeCompletionStage(i -> null).toCompletableFuture();
 
@@ -132,7 +132,7 @@ class DecoratorsTest {
 
     @Test
     void aLeaseIsCountedOnceHoweverOftenItIsEnded() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
 
         Lease lease = lb.acquire();
         assertThat(lb.getInstances().get(0).inFlight()).isEqualTo(1);
@@ -148,7 +148,7 @@ class DecoratorsTest {
 
     @Test
     void releasedLeaseRecordsNothing() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
 
         lb.acquire().release();
 
@@ -164,7 +164,7 @@ class DecoratorsTest {
             return available.get(0);
         };
         LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a),
-                LoadBalancerConfig.custom().selectionStrategy(recording).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).selectionStrategy(recording).build());
 
         Function<String, String> byUser = LoadBalancer.decorateFunction(lb, user -> "user-" + user, (i, user) -> user);
         byUser.apply("42");
@@ -174,7 +174,7 @@ class DecoratorsTest {
 
     @Test
     void strategySwapUnderConcurrentCallsLosesNothingAndKeepsPerInstanceState() throws Exception {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         CircuitBreaker breakerOfA = lb.getInstances().get(0).circuitBreaker();
         SelectionStrategy onlyFirst = available -> ctx -> available.isEmpty() ? null : available.get(0);
         AtomicInteger done = new AtomicInteger();
@@ -216,7 +216,7 @@ class DecoratorsTest {
             }
             throw new IOException("registry unreachable (fetch " + n + ")");
         }, Duration.ofMillis(20));
-        LoadBalancer lb = LoadBalancer.of("orders", source);
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         List<DiscoveryFailedEvent> failures = new CopyOnWriteArrayList<>();
         lb.getEventPublisher().onDiscoveryFailed(failures::add);
 
@@ -233,7 +233,7 @@ class DecoratorsTest {
         AtomicInteger fetches = new AtomicInteger();
         InstanceSource source = InstanceSource.polling(() -> fetches.incrementAndGet() == 1 ? List.of(a) : List.of(),
                 Duration.ofMillis(20));
-        LoadBalancer lb = LoadBalancer.of("orders", source);
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> lb.getInstances().isEmpty());
         source.close();

@@ -64,7 +64,7 @@ class HealthCheckTest {
         ServiceInstance i1 = ServiceInstance.of("127.0.0.11", port);
         LoadBalancer lb = LoadBalancer.of("orders",
                 InstanceSource.of(i1, ServiceInstance.of("127.0.0.12", port), ServiceInstance.of("127.0.0.13", port)),
-                LoadBalancerConfig.custom().healthCheck(tcpChecks().build()).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(tcpChecks().build()).build());
         List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
         lb.getEventPublisher().onEvent(events::add);
         scheduler.advance(INTERVAL);
@@ -99,7 +99,7 @@ class HealthCheckTest {
         ServerSocket server = listen("127.0.0.11", 0);
         ServiceInstance instance = ServiceInstance.of("127.0.0.11", server.getLocalPort());
         LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(instance),
-                LoadBalancerConfig.custom().healthCheck(tcpChecks().build()).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(tcpChecks().build()).build());
         CircuitBreaker breaker = lb.getInstances().get(0).circuitBreaker();
         breaker.transitionToOpenState(); // its wait: 10 s or more
 
@@ -121,7 +121,7 @@ class HealthCheckTest {
             checks.incrementAndGet();
             return never; // a check that never answers: must not hold anyone up
         };
-        LoadBalancer lb = LoadBalancer.of("slowchecks", InstanceSource.of(instance), LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("slowchecks", InstanceSource.of(instance), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .healthCheck(HealthCheckConfig.custom(slowChecker).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
                         .unhealthyThreshold(1000).build()).build());
 
@@ -139,7 +139,7 @@ class HealthCheckTest {
     void afterCloseNoHealthCheckThreadIsAlive() throws IOException {
         ServerSocket server = listen("127.0.0.11", 0);
         LoadBalancer lb = LoadBalancer.of("closing", InstanceSource.of(ServiceInstance.of("127.0.0.11", server.getLocalPort())),
-                LoadBalancerConfig.custom().healthCheck(HealthCheckConfig.custom(HealthChecker.tcp())
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(HealthCheckConfig.custom(HealthChecker.tcp())
                         .interval(Duration.ofMillis(20)).timeout(Duration.ofMillis(10)).build()).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads("closing") > 0);
 
@@ -160,7 +160,7 @@ class HealthCheckTest {
             return CompletableFuture.completedFuture(true);
         };
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer.of("orders", source, LoadBalancerConfig.custom().healthCheck(HealthCheckConfig.custom(counting)
+        LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(HealthCheckConfig.custom(counting)
                 .interval(INTERVAL).jitter(0).timeout(Duration.ofMillis(100)).scheduler(scheduler).build()).build());
         scheduler.advance(INTERVAL);
 
@@ -175,7 +175,7 @@ class HealthCheckTest {
     void aCheckThatTimesOutCountsAsFailed() {
         ServiceInstance a = ServiceInstance.of("127.0.0.11", 8080);
         HealthChecker hanging = (i, timeout) -> new CompletableFuture<>();
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .healthCheck(HealthCheckConfig.custom(hanging).interval(INTERVAL).jitter(0).timeout(Duration.ofMillis(100))
                         .unhealthyThreshold(2).scheduler(scheduler).build()).build());
 
@@ -191,7 +191,7 @@ class HealthCheckTest {
         ServiceInstance a = ServiceInstance.of("127.0.0.11", 8080);
         AtomicReference<Boolean> answer = new AtomicReference<>(false);
         HealthChecker checker = (i, timeout) -> CompletableFuture.completedFuture(answer.get());
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .healthCheck(HealthCheckConfig.custom(checker).interval(INTERVAL).jitter(0).timeout(Duration.ofMillis(100))
                         .waitForFirstCheck(true).scheduler(scheduler).build()).build());
         boolean availableBeforeAnyCheck = lb.getInstances().get(0).available();
@@ -211,9 +211,9 @@ class HealthCheckTest {
         HealthCheckConfig checks = HealthCheckConfig.custom(onlyFirstHealthy).interval(INTERVAL).jitter(0)
                 .timeout(Duration.ofMillis(100)).unhealthyThreshold(1).scheduler(scheduler).build();
         LoadBalancer panicking = LoadBalancer.of("panicking", InstanceSource.of(four),
-                LoadBalancerConfig.custom().healthCheck(checks).panicThreshold(0.5).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(checks).panicThreshold(0.5).build());
         LoadBalancer failFast = LoadBalancer.of("failfast", InstanceSource.of(four),
-                LoadBalancerConfig.custom().healthCheck(checks).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(checks).build());
         List<LoadBalancerEvent> panicEvents = new CopyOnWriteArrayList<>();
         panicking.getEventPublisher().onPanicEntered(panicEvents::add);
 
@@ -234,7 +234,7 @@ class HealthCheckTest {
         ServiceInstance a = ServiceInstance.of("127.0.0.11", 80);
         ServiceInstance b = ServiceInstance.of("127.0.0.12", 80);
         HealthChecker allDown = (i, timeout) -> CompletableFuture.completedFuture(false);
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom()
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .healthCheck(HealthCheckConfig.custom(allDown).interval(INTERVAL).jitter(0).timeout(Duration.ofMillis(100))
                         .unhealthyThreshold(1).scheduler(scheduler).build()).build());
         lb.getInstances().get(1).circuitBreaker().transitionToForcedOpenState();

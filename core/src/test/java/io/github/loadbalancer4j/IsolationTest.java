@@ -19,8 +19,10 @@ class IsolationTest {
 
     @Test
     void failingInstanceIsIsolatedAndProbedAfterTheOpenWait() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, broken),
-                LoadBalancerConfig.custom().clock(clock).ticker(clock.ticker()).build());
+        // Round robin keeps sending the broken instance its share until its breaker opens; the
+        // default, peakEwma, stops choosing it after its first failure (see the test below).
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, broken), LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).clock(clock).ticker(clock.ticker()).build());
         Map<ServiceInstance, AtomicInteger> calls = new ConcurrentHashMap<>();
         Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
             calls.computeIfAbsent(instance, i -> new AtomicInteger()).incrementAndGet();
@@ -31,7 +33,7 @@ class IsolationTest {
         });
         CircuitBreaker brokenBreaker = breakerOf(lb, broken);
         int failuresBeforeOpen = 0;
-        while (brokenBreaker.getState() != CircuitBreaker.State.OPEN) {
+        for (int i = 0; i < 1_000 && brokenBreaker.getState() != CircuitBreaker.State.OPEN; i++) {
             try {
                 call.get();
             } catch (IllegalStateException e) {
@@ -66,6 +68,33 @@ class IsolationTest {
 
         assertThat(calls.get(broken)).hasValue(3); // the HALF_OPEN probes, then OPEN again
         assertThat(brokenBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+    }
+
+    @Test
+    void withTheDefaultStrategyAFailingInstanceGetsAlmostNoCallsEvenBeforeItsBreakerOpens() {
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, broken),
+                LoadBalancerConfig.custom().clock(clock).ticker(clock.ticker()).build());
+        Map<ServiceInstance, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
+            calls.computeIfAbsent(instance, i -> new AtomicInteger()).incrementAndGet();
+            clock.advance(Duration.ofMillis(20)); // every call takes 20 ms
+            if (instance.equals(broken)) {
+                throw new IllegalStateException("boom from " + instance);
+            }
+            return "ok";
+        });
+
+        int failures = 0;
+        for (int i = 0; i < 3_000; i++) {
+            try {
+                call.get();
+            } catch (IllegalStateException e) {
+                failures++;
+            }
+        }
+
+        assertThat(lb.getConfig().getSelectionStrategy()).isSameAs(SelectionStrategy.peakEwma());
+        assertThat(failures).isEqualTo(calls.get(broken).get()).isLessThanOrEqualTo(30); // at most 1%
     }
 
     private static CircuitBreaker breakerOf(LoadBalancer lb, ServiceInstance instance) {

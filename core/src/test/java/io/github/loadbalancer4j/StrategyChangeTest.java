@@ -17,7 +17,7 @@ class StrategyChangeTest {
 
     @Test
     void callsFollowTheNewStrategyAfterAChange() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         Supplier<ServiceInstance> call = LoadBalancer.decorateSupplier(lb, instance -> instance);
         Map<ServiceInstance, Integer> roundRobin = count(call, 400);
 
@@ -31,7 +31,7 @@ class StrategyChangeTest {
 
     @Test
     void callsInFlightSurviveAChangeAndSteerTheNewStrategy() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         List<Lease> onB = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             onB.add(lb.acquire(SelectionContext.empty().excluding(a)));
@@ -52,7 +52,7 @@ class StrategyChangeTest {
 
     @Test
     void aChangeIsPublishedWithBothStrategiesNamed() {
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b));
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         List<StrategyChangedEvent> events = new ArrayList<>();
         lb.getEventPublisher().onEvent(e -> {
             if (e instanceof StrategyChangedEvent) {

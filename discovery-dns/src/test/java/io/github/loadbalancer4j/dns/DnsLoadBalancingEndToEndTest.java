@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,7 +81,7 @@ class DnsLoadBalancingEndToEndTest {
         OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
         try (DnsInstanceSource source = DnsInstanceSource.forAddresses(NAME, port).resolver(dnsmasq.address())
                 .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150)).build();
-                LoadBalancer lb = LoadBalancer.of("web", source)) {
+                LoadBalancer lb = LoadBalancer.of("web", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build())) {
             // Subscribed after the load balancer, so it hears of a list once the load balancer has applied it.
             AppliedHosts applied = new AppliedHosts();
             source.subscribe(applied);

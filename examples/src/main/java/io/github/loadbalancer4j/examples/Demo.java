@@ -3,6 +3,8 @@ package io.github.loadbalancer4j.examples;
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -72,7 +74,11 @@ public final class Demo {
         try (Backends backends = new Backends(options.failAfter())) {
             List<ServiceInstance> instances = backends.instances();
             printHeader(options, instances, out);
-            LoadBalancer lb = LoadBalancer.of(SERVICE, InstanceSource.of(instances));
+            // Round robin, not the default peakEwma: round robin keeps giving the flaky backend its share,
+            // so its breaker sees enough failures to open, which is what this demo shows. peakEwma would
+            // stop choosing it after its first failures, before the breaker has its minimum of calls.
+            LoadBalancer lb = LoadBalancer.of(SERVICE, InstanceSource.of(instances),
+                    LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
             RetryRegistry retries = RetryRegistry.of(RetryConfig.<Response>custom()
                     .maxAttempts(3)                              // the first attempt and up to 2 retries
                     .waitDuration(Duration.ofMillis(10))

@@ -19,6 +19,7 @@ import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
@@ -57,7 +58,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void callsAreTimedByHowTheBreakerRecordedThem() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom()
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .circuitBreakerConfig(CircuitBreakerConfig.custom().ignoreExceptions(IllegalArgumentException.class).build()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 
@@ -85,7 +86,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void leaseCallsAreCountedAndAReleasedLeaseIsASelectionOnly() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 
         lb.acquire().onSuccess();
@@ -99,7 +100,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void instancesAreCountedByState() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
         assertThat(instances("orders", "available")).isEqualTo(3.0);
 
@@ -117,7 +118,7 @@ class TaggedLoadBalancerMetricsTest {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             HealthChecker cIsDown = (instance, timeout) -> CompletableFuture.completedFuture(!instance.equals(c));
-            LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom()
+            LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                     .healthCheck(HealthCheckConfig.custom(cIsDown).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
                             .jitter(0).unhealthyThreshold(1).scheduler(scheduler).build()));
             TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
@@ -133,7 +134,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void panicFlagIsRaisedWhenTooFewInstancesAreAvailable() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().panicThreshold(0.75));
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).panicThreshold(0.75));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 
         failUntilOpen(lb, b);
@@ -143,7 +144,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void callsFindingNoInstanceAreCounted() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(), LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 
         for (int i = 0; i < 4; i++) {
@@ -158,7 +159,7 @@ class TaggedLoadBalancerMetricsTest {
     @Test
     void instanceGaugesReadInFlightLatencyAndWeight() {
         ServiceInstance heavy = ServiceInstance.builder("127.0.0.11", 8080).weight(3).build();
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(heavy), LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(heavy), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
         Lease first = lb.acquire();
         clock.advance(Duration.ofMillis(250));
@@ -179,7 +180,7 @@ class TaggedLoadBalancerMetricsTest {
     @Test
     void instanceMetersFollowTheInstanceList() {
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
         assertThat(instanceIds(INSTANCE_IN_FLIGHT)).containsExactlyInAnyOrder(a.id(), b.id());
 
@@ -200,7 +201,7 @@ class TaggedLoadBalancerMetricsTest {
     @Test
     void readdedInstanceGetsMetersReadingItsNewState() {
         MutableInstanceSource source = InstanceSource.mutable(a);
-        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
         Lease leftBehind = lb.acquire(); // in flight on the state that is about to be dropped
 
@@ -219,7 +220,7 @@ class TaggedLoadBalancerMetricsTest {
     @Test
     void perInstanceMetersCanBeTurnedOffForLargeFleets() {
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb, LoadBalancerMetricsConfig.custom().perInstanceMeters(false).build())
                 .bindTo(registry);
 
@@ -231,7 +232,7 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void noMeterIsRegisteredTwiceAndNoCallCountedTwice() {
-        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics metrics = TaggedLoadBalancerMetrics.ofLoadBalancer(lb);
         metrics.bindTo(registry);
         int meterCount = registry.getMeters().size();
@@ -249,8 +250,8 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void everyMeterOfOneNameHasTheSameTagKeys() {
-        LoadBalancer orders = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom());
-        LoadBalancer users = loadBalancer("users", InstanceSource.of(c), LoadBalancerConfig.custom());
+        LoadBalancer orders = loadBalancer("orders", InstanceSource.of(a, b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
+        LoadBalancer users = loadBalancer("users", InstanceSource.of(c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancers(() -> List.of(orders, users)).bindTo(registry);
 
         Set<String> names = registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toSet());
@@ -267,8 +268,8 @@ class TaggedLoadBalancerMetricsTest {
 
     @Test
     void loadBalancersWithTheSameNameAreRejected() {
-        LoadBalancer one = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom());
-        LoadBalancer two = loadBalancer("orders", InstanceSource.of(b), LoadBalancerConfig.custom());
+        LoadBalancer one = loadBalancer("orders", InstanceSource.of(a), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
+        LoadBalancer two = loadBalancer("orders", InstanceSource.of(b), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics metrics = TaggedLoadBalancerMetrics.ofLoadBalancers(() -> List.of(one, two));
 
         assertThatThrownBy(() -> metrics.bindTo(registry))
@@ -280,7 +281,7 @@ class TaggedLoadBalancerMetricsTest {
     @Test
     void countsMatchTheCallsMadeWhileTheInstanceListChanges() throws InterruptedException {
         MutableInstanceSource source = InstanceSource.mutable(a, b);
-        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom());
+        LoadBalancer lb = loadBalancer("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
         TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
         int callsPerThread = 5_000;
         List<Thread> callers = new ArrayList<>();

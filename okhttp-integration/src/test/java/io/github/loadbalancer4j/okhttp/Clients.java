@@ -4,6 +4,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -29,7 +30,7 @@ final class Clients {
 
     static LoadBalancer loadBalancer(List<ServiceInstance> instances) {
         return LoadBalancer.of("orders", InstanceSource.of(instances),
-                LoadBalancerConfig.custom().circuitBreakerConfig(SMALL_BREAKER).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(SMALL_BREAKER).build());
     }
 
     static String get(OkHttpClient client, String url) throws IOException {

@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -14,9 +15,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.Callable;
 import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -41,7 +42,7 @@ class HealthRecipeTest {
                     .recordExceptions(SocketTimeoutException.class, TimeoutException.class)
                     .waitDurationInOpenState(Duration.ofSeconds(30))
                     .build();
-            LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()), LoadBalancerConfig.custom()
+            LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                     .circuitBreakerConfig(ejectAfterThreeTimeouts)
                     .healthCheck(HealthCheckConfig.custom(OkHttpHealthChecker.head(client, "/health"))
                             .interval(Duration.ofMillis(250)).timeout(Duration.ofMillis(200)).build())

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
@@ -214,7 +216,7 @@ class LoadBalancingInterceptorRoutingTest {
 
     @Test
     void noAvailableInstanceFailsTheCallWithAnIOException() {
-        LoadBalancer empty = LoadBalancer.of("empty", InstanceSource.of());
+        LoadBalancer empty = LoadBalancer.of("empty", InstanceSource.of(), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         OkHttpClient c = new OkHttpClient.Builder()
                 .addInterceptor(LoadBalancingInterceptor.builder().route("empty", empty).build()).build();
 
@@ -251,7 +253,7 @@ class LoadBalancingInterceptorRoutingTest {
                 .retryBudget(io.github.loadbalancer4j.retry.RetryBudget.ofDefaults("orders")).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("retryBudget(orders) was set without retry(...) (expected: both, or neither)");
-        LoadBalancer other = LoadBalancer.of("other", InstanceSource.of());
+        LoadBalancer other = LoadBalancer.of("other", InstanceSource.of(), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         assertThatThrownBy(() -> LoadBalancingInterceptor.builder().route("orders", orders).route("ORDERS", other).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("host 'orders' is routed to both LoadBalancer 'orders' and LoadBalancer 'other'");

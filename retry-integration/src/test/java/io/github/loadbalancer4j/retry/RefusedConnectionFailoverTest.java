@@ -6,6 +6,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
@@ -78,7 +79,7 @@ class RefusedConnectionFailoverTest {
         ServiceInstance refusing = instances.get(1);
         servers.get(1).close(); // nothing listens on its port any more: connections are refused
         // Default per-instance breakers; a clock that stands still keeps the open breaker open however slow the machine.
-        lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom()
+        lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build());
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO)
                 .retryOnException(FailoverPredicates.safeForAnyCall()).build());
@@ -111,7 +112,7 @@ class RefusedConnectionFailoverTest {
         }
         ServiceInstance refusing = instances.get(2);
         servers.get(2).close();
-        lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom()
+        lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
                 .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).build());
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(1))
                 .retryOnException(FailoverPredicates.safeForAnyCall()).build());

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.vavr.CheckedConsumer;
@@ -298,7 +300,7 @@ class VavrLoadBalancerTest {
     }
 
     private LoadBalancer loadBalancer(InstanceSource source) {
-        LoadBalancer lb = LoadBalancer.of("orders", source);
+        LoadBalancer lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         created.add(lb);
         return lb;
     }

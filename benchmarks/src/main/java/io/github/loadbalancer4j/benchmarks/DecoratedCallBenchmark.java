@@ -2,6 +2,8 @@ package io.github.loadbalancer4j.benchmarks;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * P3: one successful call decorated by a load balancer with the default config (round robin over
+ * P3: one successful call decorated by a load balancer with the default config (peakEwma; and round robin) over
  * 3 instances, a default breaker per instance, the system ticker) against the same call decorated
  * by one resilience4j circuit breaker with its default config, and the bare call.
  */
@@ -29,7 +31,9 @@ public class DecoratedCallBenchmark {
     private Supplier<ServiceInstance> bare;
     private Supplier<ServiceInstance> circuitBreaker;
     private Supplier<ServiceInstance> loadBalanced;
+    private Supplier<ServiceInstance> roundRobin;
     private LoadBalancer loadBalancer;
+    private LoadBalancer roundRobinLoadBalancer;
 
     @Setup
     public void setUp() {
@@ -39,11 +43,15 @@ public class DecoratedCallBenchmark {
         circuitBreaker = CircuitBreaker.decorateSupplier(CircuitBreaker.ofDefaults("bench"), bare);
         loadBalancer = LoadBalancer.of("bench", InstanceSource.of(BenchmarkInstances.instances(3)));
         loadBalanced = LoadBalancer.decorateSupplier(loadBalancer, chosen -> chosen);
+        roundRobinLoadBalancer = LoadBalancer.of("bench-rr", InstanceSource.of(BenchmarkInstances.instances(3)),
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
+        roundRobin = LoadBalancer.decorateSupplier(roundRobinLoadBalancer, chosen -> chosen);
     }
 
     @TearDown
     public void tearDown() {
         loadBalancer.close();
+        roundRobinLoadBalancer.close();
     }
 
     /** The call itself, undecorated. */
@@ -58,9 +66,15 @@ public class DecoratedCallBenchmark {
         return circuitBreaker.get();
     }
 
-    /** {@code LoadBalancer.decorateSupplier(lb, call).get()}. */
+    /** {@code LoadBalancer.decorateSupplier(lb, call).get()}, default config (peakEwma). */
     @Benchmark
     public ServiceInstance loadBalancer() {
         return loadBalanced.get();
+    }
+
+    /** The same with {@code roundRobin()}, the cheapest pick. */
+    @Benchmark
+    public ServiceInstance loadBalancerRoundRobin() {
+        return roundRobin.get();
     }
 }

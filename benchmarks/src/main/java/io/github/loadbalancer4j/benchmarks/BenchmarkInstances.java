@@ -6,6 +6,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ final class BenchmarkInstances {
         AtomicLong ticker = new AtomicLong(1_000_000_000_000L);
         long start = ticker.get();
         LoadBalancer lb = LoadBalancer.of("bench", InstanceSource.of(instances(n)),
-                LoadBalancerConfig.custom().ticker(ticker::get).build());
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).ticker(ticker::get).build());
         List<Lease> calls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) { // round robin: one call on each instance, all started together
             calls.add(lb.acquire());

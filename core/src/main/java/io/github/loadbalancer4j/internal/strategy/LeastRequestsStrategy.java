@@ -5,8 +5,6 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import io.github.loadbalancer4j.internal.Randomness;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,15 +49,9 @@ public final class LeastRequestsStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            RandomGenerator random = Randomness.current();
-            int n = candidates.length;
-            int i = random.nextInt(n);
-            int j = random.nextInt(n - 1);
-            if (j >= i) {
-                j++; // two distinct candidates, each pair equally likely
-            }
-            Candidate a = candidates[i];
-            Candidate b = candidates[j];
+            long pair = PowerOfTwoChoices.drawPair(candidates.length);
+            Candidate a = candidates[PowerOfTwoChoices.first(pair)];
+            Candidate b = candidates[PowerOfTwoChoices.second(pair)];
             return b.inFlight() < a.inFlight() ? b : a;
         }
 
@@ -78,15 +70,9 @@ public final class LeastRequestsStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            RandomGenerator random = Randomness.current();
-            int n = candidates.length;
-            int i = random.nextInt(n);
-            int j = random.nextInt(n - 1);
-            if (j >= i) {
-                j++;
-            }
-            Candidate a = candidates[i];
-            Candidate b = candidates[j];
+            long pair = PowerOfTwoChoices.drawPair(candidates.length);
+            Candidate a = candidates[PowerOfTwoChoices.first(pair)];
+            Candidate b = candidates[PowerOfTwoChoices.second(pair)];
             // b wins when weight_b / (inFlight_b + 1) > weight_a / (inFlight_a + 1), compared without dividing.
             double scoreB = b.weight() * (a.inFlight() + 1.0);
             double scoreA = a.weight() * (b.inFlight() + 1.0);

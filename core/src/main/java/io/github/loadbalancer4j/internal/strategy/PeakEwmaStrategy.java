@@ -5,8 +5,6 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import io.github.loadbalancer4j.internal.Randomness;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,15 +63,9 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            RandomGenerator random = Randomness.current();
-            int n = candidates.length;
-            int i = random.nextInt(n);
-            int j = random.nextInt(n - 1);
-            if (j >= i) {
-                j++; // two distinct candidates, each pair equally likely
-            }
-            Candidate a = candidates[i];
-            Candidate b = candidates[j];
+            long pair = PowerOfTwoChoices.drawPair(candidates.length);
+            Candidate a = candidates[PowerOfTwoChoices.first(pair)];
+            Candidate b = candidates[PowerOfTwoChoices.second(pair)];
             return cost(b) < cost(a) ? b : a;
         }
 

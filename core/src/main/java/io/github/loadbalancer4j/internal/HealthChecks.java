@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +22,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class HealthChecks {
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final HealthCheckConfig config;
     private final ScheduledExecutorService scheduler;
-    private final boolean ownsScheduler;
+    // Set when the checks run on their own threads (no user scheduler).
+    private final @Nullable DaemonThreads threads;
     private final Runnable onChange;
     private final Map<InstanceState, Probe> probes = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -38,16 +36,12 @@ final class HealthChecks {
         ScheduledExecutorService userScheduler = config.getScheduler();
         if (userScheduler != null) {
             this.scheduler = userScheduler;
-            this.ownsScheduler = false;
+            this.threads = null;
         } else {
-            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, r -> {
-                Thread t = new Thread(r, "loadbalancer4j-health-" + loadBalancerName + "-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            this.threads = DaemonThreads.numbered("loadbalancer4j-health-" + loadBalancerName);
+            ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, threads);
             own.setRemoveOnCancelPolicy(true);
             this.scheduler = Executors.unconfigurableScheduledExecutorService(own);
-            this.ownsScheduler = true;
         }
     }
 
@@ -76,8 +70,8 @@ final class HealthChecks {
             probe.stop();
         }
         probes.clear();
-        if (ownsScheduler) {
-            scheduler.shutdownNow();
+        if (threads != null) {
+            threads.shutdownAndJoin(scheduler, true, config.getTimeout().plusSeconds(1));
         }
     }
 

@@ -18,6 +18,7 @@ public final class PollingInstanceSource extends AbstractInstanceSource {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Callable<? extends List<ServiceInstance>> fetch;
+    private final DaemonThreads threads;
     private final ScheduledExecutorService scheduler;
 
     /**
@@ -33,11 +34,8 @@ public final class PollingInstanceSource extends AbstractInstanceSource {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "loadbalancer4j-polling-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = DaemonThreads.named("loadbalancer4j-polling-" + THREADS.incrementAndGet());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
         poll();
         scheduler.scheduleWithFixedDelay(this::poll, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -61,9 +59,10 @@ public final class PollingInstanceSource extends AbstractInstanceSource {
         }
     }
 
+    /** Stops polling and ends the source's thread (waiting up to 5 s for a fetch that ignores interrupts). */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        threads.shutdownAndJoin(scheduler, true, Duration.ofSeconds(5));
         super.close();
     }
 

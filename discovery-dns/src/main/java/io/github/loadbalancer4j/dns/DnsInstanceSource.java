@@ -9,6 +9,7 @@ import io.github.loadbalancer4j.dns.internal.AddressLookup;
 import io.github.loadbalancer4j.dns.internal.DnsQuerier;
 import io.github.loadbalancer4j.dns.internal.InstanceLookup;
 import io.github.loadbalancer4j.dns.internal.SrvLookup;
+import io.github.loadbalancer4j.internal.DaemonThreads;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -62,7 +63,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     private final Duration interval;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
-    private volatile @Nullable Thread worker;
+    private final DaemonThreads threads;
     private volatile boolean closed;
     // Read and written by one thread at a time: the builder's, then the scheduler's (ordered by the executor).
     private @Nullable List<ServiceInstance> lastPublished;
@@ -74,13 +75,8 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
         this.server = querier.server();
         this.interval = builder.interval;
         this.timeout = builder.timeout;
-        String threadName = "loadbalancer4j-dns-" + builder.name;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            worker = t;
-            return t;
-        });
+        this.threads = DaemonThreads.named("loadbalancer4j-dns-" + builder.name);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
         refresh();
         scheduler.scheduleWithFixedDelay(this::refresh, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -122,14 +118,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     @Override
     public void close() {
         closed = true;
-        scheduler.shutdownNow();
-        if (Thread.currentThread() != worker) {
-            try {
-                scheduler.awaitTermination(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        threads.shutdownAndJoin(scheduler, true, timeout.plusSeconds(1));
         super.close();
     }
 

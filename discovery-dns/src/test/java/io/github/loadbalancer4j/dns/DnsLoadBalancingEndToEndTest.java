@@ -80,46 +80,55 @@ class DnsLoadBalancingEndToEndTest {
         publish("127.0.0.11", "127.0.0.12");
         OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
         try (DnsInstanceSource source = DnsInstanceSource.forAddresses(NAME, port).resolver(dnsmasq.address())
-                .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150)).build();
-                LoadBalancer lb = LoadBalancer.of("web", source, LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build())) {
-            // Subscribed after the load balancer, so it hears of a list once the load balancer has applied it.
-            AppliedHosts applied = new AppliedHosts();
-            source.subscribe(applied);
-            ThreadLocal<String> picked = new ThreadLocal<>();
-            Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
-                picked.set(instance.host());
-                return get(http, instance);
-            });
-            Callers callers = new Callers(call, picked, applied);
-            callers.start(2);
-
-            callers.awaitCallsTo("127.0.0.11", "127.0.0.12");
-            publish("127.0.0.11", "127.0.0.12", "127.0.0.13");
-            await().atMost(BOUND).until(() -> applied.hosts.equals(Set.of("127.0.0.11", "127.0.0.12", "127.0.0.13")));
-            callers.awaitCallsTo("127.0.0.13");
-            publish("127.0.0.12", "127.0.0.13");
-            await().atMost(BOUND).until(() -> applied.hosts.equals(Set.of("127.0.0.12", "127.0.0.13")));
-            callers.awaitMoreCalls(500);
-            publish("127.0.0.11", "127.0.0.13");
-            await().atMost(BOUND).until(() -> applied.hosts.equals(Set.of("127.0.0.11", "127.0.0.13")));
-            callers.awaitCallsTo("127.0.0.11");
-            callers.awaitMoreCalls(500);
-            callers.stop();
-
-            assertThat(callers.failures).isEmpty();
-            assertThat(callers.misdirected).as("calls picked after the instance's removal was applied").isEmpty();
-            assertThat(callers.answeredByAnother).as("calls answered by another server than the one picked").isEmpty();
-            assertThat(applied.history).containsExactly(
-                    Set.of("127.0.0.11", "127.0.0.12"),
-                    Set.of("127.0.0.11", "127.0.0.12", "127.0.0.13"),
-                    Set.of("127.0.0.12", "127.0.0.13"),
-                    Set.of("127.0.0.11", "127.0.0.13"));
-            // Every call reached exactly the server it was sent to: none lost, none duplicated.
-            assertThat(requestCounts()).isEqualTo(callers.callsPerHost());
+                .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150)).build()) {
+            // Listeners hear of a list in the order they subscribed: this one before the load balancer applies it...
+            Lists lists = new Lists();
+            source.subscribe(lists::delivered);
+            try (LoadBalancer lb = LoadBalancer.of("web", source,
+                    LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build())) {
+                // ...and this one after.
+                source.subscribe(lists::applied);
+                ThreadLocal<String> picked = new ThreadLocal<>();
+                Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
+                    picked.set(instance.host());
+                    return get(http, instance);
+                });
+                run(call, picked, lists);
+            }
         } finally {
             http.dispatcher().executorService().shutdown();
             http.connectionPool().evictAll();
         }
+    }
+
+    private static void run(Supplier<String> call, ThreadLocal<String> picked, Lists lists) throws Exception {
+        Callers callers = new Callers(call, picked, lists);
+        callers.start(2);
+
+        callers.awaitCallsTo("127.0.0.11", "127.0.0.12");
+        publish("127.0.0.11", "127.0.0.12", "127.0.0.13");
+        await().atMost(BOUND).until(() -> lists.lastApplied().equals(Set.of("127.0.0.11", "127.0.0.12", "127.0.0.13")));
+        callers.awaitCallsTo("127.0.0.13");
+        publish("127.0.0.12", "127.0.0.13");
+        await().atMost(BOUND).until(() -> lists.lastApplied().equals(Set.of("127.0.0.12", "127.0.0.13")));
+        callers.awaitMoreCalls(500);
+        publish("127.0.0.11", "127.0.0.13");
+        await().atMost(BOUND).until(() -> lists.lastApplied().equals(Set.of("127.0.0.11", "127.0.0.13")));
+        callers.awaitCallsTo("127.0.0.11");
+        callers.awaitMoreCalls(500);
+        callers.stop();
+
+        assertThat(callers.failures).isEmpty();
+        assertThat(callers.misdirected).as("calls picked from no list the load balancer could have held").isEmpty();
+        assertThat(callers.answeredByAnother).as("calls answered by another server than the one picked").isEmpty();
+        assertThat(lists.delivered).containsExactly(
+                Set.of("127.0.0.11", "127.0.0.12"),
+                Set.of("127.0.0.11", "127.0.0.12", "127.0.0.13"),
+                Set.of("127.0.0.12", "127.0.0.13"),
+                Set.of("127.0.0.11", "127.0.0.13"));
+        assertThat(lists.applied).isEqualTo(lists.delivered.size());
+        // Every call reached exactly the server it was sent to: none lost, none duplicated.
+        assertThat(requestCounts()).isEqualTo(callers.callsPerHost());
     }
 
     private static void publish(String... hosts) throws Exception {
@@ -146,16 +155,37 @@ class DnsLoadBalancingEndToEndTest {
         return counts;
     }
 
-    /** The hosts of the last list the source delivered, which the load balancer has already applied. */
-    private static final class AppliedHosts implements InstanceSource.Listener {
-        volatile Set<String> hosts = Set.of();
-        final List<Set<String>> history = new CopyOnWriteArrayList<>();
+    /**
+     * The lists the source delivered, in order. {@link #delivered} hears of a list before the load
+     * balancer applies it, {@link #applied} after, so while a call runs the load balancer holds one of
+     * the lists from the last applied before the call to the last delivered after it.
+     */
+    private static final class Lists {
+        final List<Set<String>> delivered = new CopyOnWriteArrayList<>();
+        volatile int applied;
 
-        @Override
-        public void onInstances(List<ServiceInstance> instances) {
-            Set<String> now = instances.stream().map(ServiceInstance::host).collect(Collectors.toUnmodifiableSet());
-            history.add(now);
-            hosts = now;
+        void delivered(List<ServiceInstance> instances) {
+            delivered.add(instances.stream().map(ServiceInstance::host).collect(Collectors.toUnmodifiableSet()));
+        }
+
+        // Only ever incremented by the source's thread, which tells its listeners one list at a time.
+        void applied(List<ServiceInstance> instances) {
+            applied++;
+        }
+
+        Set<String> lastApplied() {
+            int n = applied;
+            return n == 0 ? Set.of() : delivered.get(n - 1);
+        }
+
+        /** Whether {@code host} is in any list from index {@code from} to {@code to}, both included. */
+        boolean anyContains(String host, int from, int to) {
+            for (int i = Math.max(from, 0); i <= to; i++) {
+                if (delivered.get(i).contains(host)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -168,14 +198,14 @@ class DnsLoadBalancingEndToEndTest {
         private final AtomicLong calls = new AtomicLong();
         private final Supplier<String> call;
         private final ThreadLocal<String> picked;
-        private final AppliedHosts applied;
+        private final Lists lists;
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean running = true;
 
-        Callers(Supplier<String> call, ThreadLocal<String> picked, AppliedHosts applied) {
+        Callers(Supplier<String> call, ThreadLocal<String> picked, Lists lists) {
             this.call = call;
             this.picked = picked;
-            this.applied = applied;
+            this.lists = lists;
         }
 
         void start(int count) {
@@ -188,7 +218,7 @@ class DnsLoadBalancingEndToEndTest {
 
         private void loop() {
             while (running) {
-                Set<String> before = applied.hosts;
+                int appliedBefore = lists.applied;
                 String body;
                 try {
                     body = call.get();
@@ -197,10 +227,10 @@ class DnsLoadBalancingEndToEndTest {
                     continue;
                 }
                 String host = picked.get();
-                Set<String> after = applied.hosts;
-                // Removed before the pick and not re-added by the time it returned: the removal was ignored.
-                if (!before.isEmpty() && !before.contains(host) && !after.contains(host)) {
-                    misdirected.add(host + " picked while the applied list was " + before);
+                int deliveredAfter = lists.delivered.size();
+                if (!lists.anyContains(host, appliedBefore - 1, deliveredAfter - 1)) {
+                    misdirected.add(host + " picked while the load balancer held one of "
+                            + lists.delivered.subList(Math.max(appliedBefore - 1, 0), deliveredAfter));
                 }
                 if (!host.equals(body)) {
                     answeredByAnother.add(host + " answered by " + body);

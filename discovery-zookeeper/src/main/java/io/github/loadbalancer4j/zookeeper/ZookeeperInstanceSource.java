@@ -4,12 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.AbstractInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.internal.DaemonThreads;
 import io.github.loadbalancer4j.zookeeper.internal.ServiceCacheDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
@@ -68,15 +68,18 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
     private final String serviceName;
     private final CuratorFramework client;
     private final @Nullable ExecutorService ownNotifyExecutor;
+    private final @Nullable DaemonThreads ownNotifyThreads;
     private final ServiceCacheDriver driver;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    private ZookeeperInstanceSource(Builder builder, CuratorFramework client, @Nullable ExecutorService ownNotifyExecutor) {
+    private ZookeeperInstanceSource(Builder builder, CuratorFramework client, @Nullable ExecutorService ownNotifyExecutor,
+            @Nullable DaemonThreads ownNotifyThreads) {
         super(List.of());
         this.serviceName = builder.serviceName;
         this.client = client;
         this.ownNotifyExecutor = ownNotifyExecutor;
+        this.ownNotifyThreads = ownNotifyThreads;
         this.driver = new ServiceCacheDriver(client, builder.basePath, serviceName, builder.mapper, new ServiceCacheDriver.Sink() {
             @Override
             public void instances(List<ServiceInstance> instances) {
@@ -153,23 +156,15 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
         try {
             driver.close();
         } finally {
-            if (ownNotifyExecutor != null) {
+            if (ownNotifyExecutor != null && ownNotifyThreads != null) {
                 client.close();
                 // Curator never shuts down its notification executor; the source's own one ends here.
-                ownNotifyExecutor.shutdown();
-                awaitTermination(ownNotifyExecutor);
+                if (!ownNotifyThreads.shutdownAndJoin(ownNotifyExecutor, false, Duration.ofSeconds(5))
+                        && !ownNotifyThreads.isCurrentThreadOurs()) {
+                    LOG.warn("Curator notification thread of {} did not end within 5 s", servicePath());
+                }
             }
             super.close();
-        }
-    }
-
-    private void awaitTermination(ExecutorService executor) {
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("Curator notification thread of {} did not end within 5 s", servicePath());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -352,6 +347,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
             }
             CuratorFramework c;
             ExecutorService notifyExecutor;
+            DaemonThreads notifyThreads;
             if (client != null) {
                 String ownOnly = sessionTimeout != null ? "sessionTimeout(...)"
                         : connectionTimeout != null ? "connectionTimeout(...)"
@@ -366,15 +362,13 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                 }
                 c = client;
                 notifyExecutor = null;
+                notifyThreads = null;
             } else {
                 Duration session = sessionTimeout != null ? sessionTimeout : DEFAULT_SESSION_TIMEOUT;
                 Duration connection = connectionTimeout != null ? connectionTimeout : DEFAULT_CONNECTION_TIMEOUT;
                 int n = CLIENTS.incrementAndGet();
-                notifyExecutor = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "loadbalancer4j-zookeeper-" + serviceName + "-notify-" + n);
-                    t.setDaemon(true);
-                    return t;
-                });
+                notifyThreads = DaemonThreads.named("loadbalancer4j-zookeeper-" + serviceName + "-notify-" + n);
+                notifyExecutor = Executors.newSingleThreadExecutor(notifyThreads);
                 c = CuratorFrameworkFactory.builder()
                         .connectString(requireNonNull(connectString))
                         .sessionTimeoutMs(toIntMillis(session))
@@ -389,7 +383,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
                 if (notifyExecutor != null) {
                     c.start();
                 }
-                ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, notifyExecutor);
+                ZookeeperInstanceSource source = new ZookeeperInstanceSource(this, c, notifyExecutor, notifyThreads);
                 source.start(initialLoadTimeout);
                 return source;
             } catch (RuntimeException e) {

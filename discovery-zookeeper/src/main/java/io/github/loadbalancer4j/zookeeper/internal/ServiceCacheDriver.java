@@ -3,10 +3,12 @@ package io.github.loadbalancer4j.zookeeper.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.internal.DaemonThreads;
 import io.github.loadbalancer4j.zookeeper.UnreadableRegistrationException;
 import io.github.loadbalancer4j.zookeeper.ZookeeperDiscoveryException;
 import io.github.loadbalancer4j.zookeeper.ZookeeperInstanceMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -76,6 +78,7 @@ public final class ServiceCacheDriver implements AutoCloseable {
     private final String servicePath;
     private final Sink sink;
     private final ServiceDiscovery<ReadResult> discovery;
+    private final DaemonThreads threads;
     private final ExecutorService executor;
     private final CompletableFuture<Void> firstList = new CompletableFuture<>();
     private final AtomicBoolean refreshPending = new AtomicBoolean();
@@ -129,11 +132,8 @@ public final class ServiceCacheDriver implements AutoCloseable {
                 .watchInstances(false)
                 .build();
         int n = THREADS.incrementAndGet();
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "loadbalancer4j-zookeeper-" + serviceName + "-" + n);
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = DaemonThreads.named("loadbalancer4j-zookeeper-" + serviceName + "-" + n);
+        this.executor = Executors.newSingleThreadExecutor(threads);
     }
 
     /** @return the ZooKeeper path watched, e.g. {@code /services/orders} */
@@ -303,13 +303,8 @@ public final class ServiceCacheDriver implements AutoCloseable {
             cache = null;
         }
         client.getConnectionStateListenable().removeListener(connectionListener);
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("ZooKeeper discovery thread of {} did not end within 5 s", servicePath);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!threads.shutdownAndJoin(executor, true, Duration.ofSeconds(5)) && !threads.isCurrentThreadOurs()) {
+            LOG.warn("ZooKeeper discovery thread of {} did not end within 5 s", servicePath);
         }
         if (toClose != null) {
             closeQuietly(toClose);

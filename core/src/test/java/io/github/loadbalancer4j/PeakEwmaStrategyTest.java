@@ -3,9 +3,14 @@ package io.github.loadbalancer4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
+import io.github.loadbalancer4j.internal.InstanceState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +111,47 @@ class PeakEwmaStrategyTest {
                 // the failing instance's answer
             }
         }
+    }
+
+    @Test
+    void theLoadBalancersOwnCandidatesAreRankedExactlyAsTheirPublicCostsRankThem() {
+        // The selector compares the load balancer's candidates by their stamps' distance; any other
+        // Candidate by latencyCost() x (inFlight + 1). Both must agree on every pair.
+        SplittableRandom random = new SplittableRandom(11);
+        List<ServiceInstance> instances = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            instances.add(ServiceInstance.of("10.0.0." + i, 8080));
+        }
+        LoadBalancer lb = LoadBalancer.of("ranked", InstanceSource.of(instances), LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).clock(clock).ticker(clock.ticker()).build());
+        List<Lease> stillRunning = new ArrayList<>();
+        for (int i = 0; i < 400; i++) { // calls of 2-2,000 ms over minutes; some never end
+            Lease lease = lb.acquire();
+            clock.advance(Duration.ofMillis(random.nextLong(2, 2_000)));
+            if (random.nextInt(8) == 0) {
+                stillRunning.add(lease);
+            } else {
+                lease.onSuccess();
+            }
+        }
+        List<InstanceState> states = ((DefaultLoadBalancer) lb).instanceStates();
+        int compared = 0;
+        for (InstanceState a : states) {
+            for (InstanceState b : states) {
+                double scoreA = a.latencyCost() * (a.inFlight() + 1);
+                double scoreB = b.latencyCost() * (b.inFlight() + 1);
+                if (a == b || Math.abs(scoreA - scoreB) <= 1e-6 * Math.max(scoreA, scoreB)) {
+                    continue; // a tie within rounding may go either way
+                }
+                Selector selector = SelectionStrategy.peakEwma().newSelector(Candidates.of(List.of(a, b)));
+                Candidate cheaper = scoreA < scoreB ? a : b;
+                for (int draw = 0; draw < 8; draw++) { // both orders of the pair
+                    assertThat(selector.select(SelectionContext.empty())).as("%s vs %s", a, b).isSameAs(cheaper);
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(40);
+        assertThat(stillRunning).isNotEmpty();
     }
 }

@@ -27,10 +27,19 @@ public final class InstanceState implements Candidate {
     static final long FAILURE_PENALTY_NANOS = Duration.ofSeconds(5).toNanos();
     /** The share of its weight a slow-starting instance begins with. */
     static final double SLOW_START_MIN_FACTOR = 0.1;
-    /** Below this age (1 s), exp(-age/decay) is computed by a short polynomial (error under 1e-7). */
-    private static final long POLYNOMIAL_DECAY_LIMIT_NANOS = DECAY_NANOS / 10;
     /** A multiplication is several times cheaper than a division on the read path. */
     private static final double INVERSE_DECAY_NANOS = 1.0 / DECAY_NANOS;
+    /** {@link #decay}: the age's bits below this shift (2^20 ns, 1 ms) are decayed to the first order. */
+    private static final int FINE_SHIFT = 20;
+    /** {@link #decay}: the age's bits from this shift up (2^29 ns, 0.54 s) index the coarse table. */
+    private static final int COARSE_SHIFT = 29;
+    private static final int COARSE_STEPS = 1024;
+    /** exp(-age/decay) for ages k x 2^29 ns, k below 1024 (up to 550 s). */
+    private static final double[] COARSE_DECAY = decayTable(COARSE_STEPS, COARSE_SHIFT);
+    /** exp(-age/decay) for ages k x 2^20 ns, k below 512 (up to 0.54 s). */
+    private static final double[] MEDIUM_DECAY = decayTable(1 << (COARSE_SHIFT - FINE_SHIFT), FINE_SHIFT);
+    /** Ages from here on (550 s) take Math.exp. */
+    private static final long TABLE_LIMIT_NANOS = (long) COARSE_STEPS << COARSE_SHIFT;
 
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle COST;
@@ -129,19 +138,49 @@ public final class InstanceState implements Candidate {
     }
 
     /**
-     * The weight exp(-age/decay) of a cost recorded {@code ageNanos} ago. Selectors read it twice per
-     * pick and Math.exp costs more than the rest of a pick, so ages under 1 s, where nearly all ages
-     * fall under load, use the Taylor polynomial to the 4th order (error under x^5/120 < 1e-7).
+     * The latency cost as last recorded, not yet decayed for the time since: {@link #latencyCost()}
+     * is this times {@code decay(now - costStamp())}.
+     *
+     * @return the cost in nanoseconds, 0 before the first call ends
      */
-    static double decay(long ageNanos) {
+    public double undecayedCost() {
+        return cost;
+    }
+
+    /** @return ticker time at which {@link #undecayedCost()} was recorded */
+    public long costStamp() {
+        return stamp;
+    }
+
+    /**
+     * The weight exp(-age/decay) of a cost recorded {@code ageNanos} ago, on every pick of
+     * {@code peakEwma()}. Math.exp, or even a 4th-order polynomial, is a chain of dependent floating
+     * point steps that costs more than the rest of a pick; so the age is split by its bits into a
+     * coarse step (2^29 ns) and a medium step (2^20 ns), whose weights come from two small tables
+     * (8 KB and 4 KB, filled with Math.exp), and a remainder under 1.05 ms, decayed to the first order
+     * (relative error under x^2/2 < 5.5e-9). Ages from 550 s on take Math.exp.
+     *
+     * @param ageNanos the age; 0 or less gives 1
+     * @return the weight, in (0, 1]
+     */
+    public static double decay(long ageNanos) {
         if (ageNanos <= 0) {
             return 1.0;
         }
-        double x = ageNanos * INVERSE_DECAY_NANOS;
-        if (ageNanos > POLYNOMIAL_DECAY_LIMIT_NANOS) {
-            return Math.exp(-x);
+        if (ageNanos >= TABLE_LIMIT_NANOS) {
+            return Math.exp(-ageNanos * INVERSE_DECAY_NANOS);
         }
-        return 1.0 - x * (1.0 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24))));
+        double fine = 1.0 - (ageNanos & ((1L << FINE_SHIFT) - 1)) * INVERSE_DECAY_NANOS;
+        int medium = (int) (ageNanos >>> FINE_SHIFT) & (MEDIUM_DECAY.length - 1);
+        return COARSE_DECAY[(int) (ageNanos >>> COARSE_SHIFT)] * MEDIUM_DECAY[medium] * fine;
+    }
+
+    private static double[] decayTable(int steps, int shift) {
+        double[] table = new double[steps];
+        for (int k = 0; k < steps; k++) {
+            table[k] = Math.exp(-((double) ((long) k << shift)) * INVERSE_DECAY_NANOS);
+        }
+        return table;
     }
 
     /** @return what health checking says */

@@ -5,6 +5,7 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
+import io.github.loadbalancer4j.internal.InstanceState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +67,32 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
             long pair = PowerOfTwoChoices.drawPair(candidates.length);
             Candidate a = candidates[PowerOfTwoChoices.first(pair)];
             Candidate b = candidates[PowerOfTwoChoices.second(pair)];
+            if (a instanceof InstanceState && b instanceof InstanceState) {
+                return cheaper((InstanceState) b, (InstanceState) a) ? b : a;
+            }
             return cost(b) < cost(a) ? b : a;
+        }
+
+        /**
+         * Whether {@code b} costs less than {@code a}, for the load balancer's own candidates. Both
+         * latency costs decay by exp(-(now - stamp) / 10 s), so the common factor exp(-now / 10 s) drops
+         * out of the comparison: one decay over the two stamps' distance, usually milliseconds (the
+         * cheap polynomial), and no clock read, instead of a decay per candidate over its age.
+         */
+        private static boolean cheaper(InstanceState b, InstanceState a) {
+            double costA = a.undecayedCost();
+            double costB = b.undecayedCost();
+            if (costA == 0.0 || costB == 0.0) {
+                return cost(b) < cost(a); // no latency yet: the penalty rules apply
+            }
+            double scoreA = costA * (a.inFlight() + 1);
+            double scoreB = costB * (b.inFlight() + 1);
+            long newer = b.costStamp() - a.costStamp(); // how much later b's cost was recorded than a's
+            double w = InstanceState.decay(Math.abs(newer));
+            // The older cost decays by w against the newer one; selects rather than branches, as the sign is a coin toss.
+            double wa = newer >= 0 ? w : 1.0;
+            double wb = newer >= 0 ? 1.0 : w;
+            return scoreB * wb < scoreA * wa;
         }
 
         @Override

@@ -39,7 +39,8 @@ import org.springframework.cloud.loadbalancer.support.ServiceInstanceListSupplie
  * Spring Cloud LoadBalancer's {@code RoundRobinLoadBalancer.choose()}, Dubbo's
  * {@code RoundRobinLoadBalance.select} and Ribbon's {@code RoundRobinRule.choose}; and, for least
  * loaded, our {@code leastRequests()} against Dubbo's {@code LeastActiveLoadBalance} (nothing in flight:
- * both then choose at random among equals).
+ * both then choose at random among equals); and gRPC-java's {@code round_robin} picker
+ * ({@link GrpcRoundRobin}).
  */
 final class PeerPickers {
 
@@ -50,7 +51,8 @@ final class PeerPickers {
 
     static final String[] NAMES = {"bare", "lb4j-roundRobin", "lb4j-weightedRoundRobin", "armeria-roundRobin",
         "armeria-weightedRoundRobin", "armeria-LoadBalancer.ofRoundRobin", "spring-RoundRobinLoadBalancer",
-        "dubbo-RoundRobinLoadBalance", "ribbon-RoundRobinRule", "lb4j-leastRequests", "dubbo-LeastActiveLoadBalance"};
+        "dubbo-RoundRobinLoadBalance", "ribbon-RoundRobinRule", "lb4j-leastRequests", "dubbo-LeastActiveLoadBalance",
+        "grpc-round_robin"};
 
     private PeerPickers() {
     }
@@ -80,6 +82,8 @@ final class PeerPickers {
                 return ours(SelectionStrategy.leastRequests(), n);
             case "dubbo-LeastActiveLoadBalance":
                 return dubbo(new LeastActiveLoadBalance(), n);
+            case "grpc-round_robin":
+                return GrpcRoundRobin.picker(n);
             default:
                 throw new IllegalArgumentException("peer: '" + name + "' (expected: one of " + String.join(", ", NAMES) + ")");
         }

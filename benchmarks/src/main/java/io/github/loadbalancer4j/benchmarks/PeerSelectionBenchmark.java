@@ -28,7 +28,7 @@ public class PeerSelectionBenchmark {
     /** Which library picks; see {@link PeerPickers}. */
     @Param({"bare", "lb4j-roundRobin", "lb4j-weightedRoundRobin", "armeria-roundRobin", "armeria-weightedRoundRobin",
         "armeria-LoadBalancer.ofRoundRobin", "spring-RoundRobinLoadBalancer", "dubbo-RoundRobinLoadBalance",
-        "ribbon-RoundRobinRule", "lb4j-leastRequests", "dubbo-LeastActiveLoadBalance"})
+        "ribbon-RoundRobinRule", "lb4j-leastRequests", "dubbo-LeastActiveLoadBalance", "grpc-round_robin"})
     public String peer;
 
     private PeerPickers.Picker picker;

@@ -9,7 +9,7 @@
 # Results: benchmarks/target/jmh-<threads>t.txt (as printed) and .json. Every benchmark measures a
 # baseline in the same run, so compare ratios, not nanoseconds, across machines.
 #
-#   scripts/bench.sh 'PeerSelection'      P4: round robin against Armeria, Spring Cloud LoadBalancer, Dubbo, Ribbon
+#   scripts/bench.sh 'PeerSelection'      P4: round robin against gRPC-java, Armeria, Spring Cloud LoadBalancer, Dubbo, Ribbon
 #   scripts/bench.sh 'ListReplacement'    P5: selection while another thread replaces the list (@Group)
 # and, after a build, two plain programs:
 #   java -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.PeerFairness        P4 fairness

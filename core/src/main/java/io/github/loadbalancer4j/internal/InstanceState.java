@@ -158,7 +158,7 @@ public final class InstanceState implements Candidate {
      * point steps that costs more than the rest of a pick; so the age is split by its bits into a
      * coarse step (2^29 ns) and a medium step (2^20 ns), whose weights come from two small tables
      * (8 KB and 4 KB, filled with Math.exp), and a remainder under 1.05 ms, decayed to the first order
-     * (relative error under x^2/2 < 5.5e-9). Ages from 550 s on take Math.exp.
+     * (relative error under {@code x^2/2 < 5.5e-9}). Ages from 550 s on take Math.exp.
      *
      * @param ageNanos the age; 0 or less gives 1
      * @return the weight, in (0, 1]

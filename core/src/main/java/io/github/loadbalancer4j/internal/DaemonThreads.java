@@ -54,6 +54,7 @@ public final class DaemonThreads implements ThreadFactory {
     public Thread newThread(Runnable task) {
         Thread t = new Thread(task, numbered ? name + "-" + count.incrementAndGet() : name);
         t.setDaemon(true);
+        made.removeIf(old -> old.getState() == Thread.State.TERMINATED); // a pool replaces threads that died
         made.add(t);
         return t;
     }

@@ -76,8 +76,8 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
         /**
          * Whether {@code b} costs less than {@code a}, for the load balancer's own candidates. Both
          * latency costs decay by exp(-(now - stamp) / 10 s), so the common factor exp(-now / 10 s) drops
-         * out of the comparison: one decay over the two stamps' distance, usually milliseconds (the
-         * cheap polynomial), and no clock read, instead of a decay per candidate over its age.
+         * out of the comparison: one decay over the two stamps' distance (usually milliseconds) and no
+         * clock read, instead of a decay per candidate over its age.
          */
         private static boolean cheaper(InstanceState b, InstanceState a) {
             double costA = a.undecayedCost();

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * subclasses call {@link #publish(List)} with each whole list they learn and
  * {@link #publishFailure(Throwable)} when discovery fails; this class collapses duplicate ids,
  * keeps the last good list, and tells the listeners (catching what they throw).
+ *
+ * <p>A listener that subscribes after discovery failed and before any list was published (a load
+ * balancer built on a source whose first lookup failed) is told of that failure right after the
+ * initial list, so that it can say why it has no instances.
  */
 public abstract class AbstractInstanceSource implements InstanceSource {
 
@@ -23,6 +28,9 @@ public abstract class AbstractInstanceSource implements InstanceSource {
     private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Object publishLock = new Object();
     private volatile List<ServiceInstance> current;
+    // Guarded by publishLock: the last failure while no list has been published yet.
+    private @Nullable Throwable failureBeforeFirstList;
+    private boolean published;
 
     /**
      * Creates a source whose list starts as {@code initial}.
@@ -44,6 +52,9 @@ public abstract class AbstractInstanceSource implements InstanceSource {
         synchronized (publishLock) {
             listeners.add(listener);
             deliver(listener, current);
+            if (failureBeforeFirstList != null) {
+                tellFailure(listener, failureBeforeFirstList);
+            }
         }
         return () -> listeners.remove(listener);
     }
@@ -61,6 +72,8 @@ public abstract class AbstractInstanceSource implements InstanceSource {
         List<ServiceInstance> list = collapse(instances, dropped);
         synchronized (publishLock) {
             current = list;
+            published = true;
+            failureBeforeFirstList = null;
             for (Listener l : listeners) {
                 if (!dropped.isEmpty()) {
                     try {
@@ -81,12 +94,21 @@ public abstract class AbstractInstanceSource implements InstanceSource {
      */
     protected final void publishFailure(Throwable cause) {
         requireNonNull(cause, "cause");
-        for (Listener l : listeners) {
-            try {
-                l.onDiscoveryFailure(cause);
-            } catch (RuntimeException e) {
-                LOG.warn("Instance source listener {} failed on a discovery failure", l, e);
+        synchronized (publishLock) {
+            if (!published) {
+                failureBeforeFirstList = cause;
             }
+            for (Listener l : listeners) {
+                tellFailure(l, cause);
+            }
+        }
+    }
+
+    private static void tellFailure(Listener l, Throwable cause) {
+        try {
+            l.onDiscoveryFailure(cause);
+        } catch (RuntimeException e) {
+            LOG.warn("Instance source listener {} failed on a discovery failure", l, e);
         }
     }
 

@@ -69,6 +69,8 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     private final long slowStartNanos;
 
     private volatile Snapshot snapshot;
+    // The discovery failure reported since the last list the source delivered, if any.
+    private volatile @Nullable Throwable discoveryFailure;
     // Null unless metrics are bound: the hot path then pays one volatile read per call.
     private volatile @Nullable CallObserver callObserver;
     // Guarded by lock.
@@ -109,11 +111,13 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         this.subscription = source.subscribe(new InstanceSource.Listener() {
             @Override
             public void onInstances(List<ServiceInstance> instances) {
+                discoveryFailure = null;
                 update(instances);
             }
 
             @Override
             public void onDiscoveryFailure(Throwable cause) {
+                discoveryFailure = cause;
                 if (events.hasConsumers()) {
                     events.processEvent(new DiscoveryFailedEvent(name, now(), cause));
                 }
@@ -495,11 +499,18 @@ public final class DefaultLoadBalancer implements LoadBalancer {
 
     private NoAvailableInstanceException noAvailableInstance(Snapshot s) {
         noAvailableCalls.increment();
-        String reason = describeUnavailability(s);
+        Throwable failure = s.known.length == 0 && !s.closed ? discoveryFailure : null;
+        String reason = failure != null ? "(0 known: discovery failed: " + describe(failure) + ")" : describeUnavailability(s);
         if (events.hasConsumers()) {
             events.processEvent(new NoAvailableInstanceEvent(name, now(), reason));
         }
-        return new NoAvailableInstanceException(name, reason);
+        return failure != null ? new NoAvailableInstanceException(name, reason, failure)
+                : new NoAvailableInstanceException(name, reason);
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getName() : message;
     }
 
     private String describeUnavailability(Snapshot s) {

@@ -67,6 +67,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
     private volatile boolean closed;
     // Read and written by one thread at a time: the builder's, then the scheduler's (ordered by the executor).
     private @Nullable List<ServiceInstance> lastPublished;
+    private boolean lastLookupFailed;
 
     private DnsInstanceSource(Builder builder, InetSocketAddress resolver) {
         super(List.of());
@@ -135,13 +136,16 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
         } catch (DnsLookupException | RuntimeException e) {
             // A RuntimeException is caught too: an exception escaping would cancel the schedule for good.
             if (!closed) {
+                lastLookupFailed = true;
                 publishFailure(e);
             }
             return;
         }
-        if (closed || sameValues(found, lastPublished)) {
+        // After a failure the list is published even when unchanged: it tells listeners discovery is back.
+        if (closed || (sameValues(found, lastPublished) && !lastLookupFailed)) {
             return;
         }
+        lastLookupFailed = false;
         lastPublished = found;
         publish(found);
     }

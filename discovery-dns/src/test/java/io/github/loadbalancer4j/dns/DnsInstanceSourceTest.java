@@ -1,12 +1,14 @@
 package io.github.loadbalancer4j.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.event.DiscoveryFailedEvent;
 import java.net.DatagramSocket;
@@ -252,6 +254,62 @@ class DnsInstanceSourceTest {
                 assertThat(hostPorts(lb)).containsExactly("127.0.0.11:8080", "127.0.0.12:8080");
                 assertThat(events.get(0).getCause()).isInstanceOf(DnsLookupException.class)
                         .hasMessage("DNS lookup of orders.svc.test. A at " + server.address() + " failed: SERVFAIL");
+            }
+        }
+    }
+
+    @Test
+    void aLoadBalancerOnASourceWhoseFirstLookupFailedSaysWhyItHasNoInstance() throws Exception {
+        try (ScriptedDnsServer server = new ScriptedDnsServer()) {
+            server.fail(Rcode.SERVFAIL);
+            try (DnsInstanceSource source = DnsInstanceSource.forAddresses("orders.svc.test", 8080)
+                    .resolver(server.address()).interval(INTERVAL).timeout(TIMEOUT).build();
+                    LoadBalancer lb = LoadBalancer.of("orders", source)) {
+                // build() ran the first lookup; the load balancer subscribed after it failed.
+                assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                        .isInstanceOf(NoAvailableInstanceException.class)
+                        .hasMessage("LoadBalancer 'orders' has no available instance (0 known: discovery failed: "
+                                + "DNS lookup of orders.svc.test. A at " + server.address() + " failed: SERVFAIL)")
+                        .hasCauseInstanceOf(DnsLookupException.class);
+
+                server.answer();
+
+                await().atMost(BOUND).untilAsserted(() -> assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                        .hasMessage("LoadBalancer 'orders' has no available instance (0 known: discovery returned no instances)"));
+            }
+        }
+    }
+
+    @Test
+    void theSameListIsPublishedAgainWhenALookupSucceedsAfterAFailure() throws Exception {
+        try (ScriptedDnsServer server = new ScriptedDnsServer()) {
+            server.answer("127.0.0.11");
+            try (DnsInstanceSource source = DnsInstanceSource.forAddresses("orders.svc.test", 8080)
+                    .resolver(server.address()).interval(INTERVAL).timeout(TIMEOUT).build()) {
+                List<String> heard = new CopyOnWriteArrayList<>();
+                source.subscribe(new InstanceSource.Listener() {
+                    @Override
+                    public void onInstances(List<ServiceInstance> instances) {
+                        heard.add(instances.stream().map(ServiceInstance::id).collect(Collectors.joining(",")));
+                    }
+
+                    @Override
+                    public void onDiscoveryFailure(Throwable cause) {
+                        heard.add("failure");
+                    }
+                });
+                int unchangedQueries = server.queriesReceived() + 3;
+                await().atMost(BOUND).until(() -> server.queriesReceived() >= unchangedQueries);
+                assertThat(heard).containsExactly("127.0.0.11:8080"); // unchanged answers are not published again
+
+                server.fail(Rcode.SERVFAIL);
+                await().atMost(BOUND).until(() -> heard.contains("failure"));
+                server.answer("127.0.0.11");
+
+                // The unchanged list is published once more: listeners learn that discovery is back.
+                await().atMost(BOUND).until(() -> heard.get(heard.size() - 1).equals("127.0.0.11:8080"));
+                assertThat(heard.subList(0, 2)).containsExactly("127.0.0.11:8080", "failure");
+                assertThat(heard).containsOnly("127.0.0.11:8080", "failure").endsWith("failure", "127.0.0.11:8080");
             }
         }
     }

@@ -1,0 +1,117 @@
+package io.github.loadbalancer4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A load balancer built on a source whose discovery failed says so, and forgets it once a list arrives. */
+class DiscoveryFailureTest {
+
+    /** A source driven by the test: each call is one discovery attempt. */
+    private static final class ScriptedSource extends AbstractInstanceSource {
+        ScriptedSource() {
+            super(List.of());
+        }
+
+        void fails(Throwable cause) {
+            publishFailure(cause);
+        }
+
+        void answers(ServiceInstance... instances) {
+            publish(List.of(instances));
+        }
+    }
+
+    /** Records what a listener is told, in order. */
+    private static final class Recorder implements InstanceSource.Listener {
+        final List<String> heard = new ArrayList<>();
+
+        @Override
+        public void onInstances(List<ServiceInstance> instances) {
+            heard.add("instances " + instances.size());
+        }
+
+        @Override
+        public void onDiscoveryFailure(Throwable cause) {
+            heard.add("failure " + cause.getMessage());
+        }
+    }
+
+    @Test
+    void aListenerThatSubscribesAfterTheFirstAttemptFailedIsToldOfTheFailure() {
+        ScriptedSource source = new ScriptedSource();
+        source.fails(new IOException("resolver 10.0.0.53:53 unreachable"));
+        Recorder early = new Recorder();
+        source.subscribe(early);
+
+        source.answers(ServiceInstance.of("10.0.0.1", 8080));
+        Recorder late = new Recorder();
+        source.subscribe(late);
+        source.fails(new IOException("timed out"));
+
+        assertThat(early.heard).containsExactly("instances 0", "failure resolver 10.0.0.53:53 unreachable", "instances 1",
+                "failure timed out");
+        // Once a list was published, a new listener gets that list; later failures keep it in force.
+        assertThat(late.heard).containsExactly("instances 1", "failure timed out");
+        Recorder later = new Recorder();
+        source.subscribe(later);
+        assertThat(later.heard).containsExactly("instances 1");
+    }
+
+    @Test
+    void withNoInstanceBecauseDiscoveryFailedTheExceptionNamesTheFailureAndCarriesIt() {
+        ScriptedSource source = new ScriptedSource();
+        IOException failure = new IOException("DNS lookup of orders.svc.test. A at 10.0.0.53:53 failed: SERVFAIL");
+        source.fails(failure);
+        LoadBalancer lb = LoadBalancer.of("orders", source);
+
+        assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                .isInstanceOf(NoAvailableInstanceException.class)
+                .hasMessage("LoadBalancer 'orders' has no available instance (0 known: discovery failed: "
+                        + "DNS lookup of orders.svc.test. A at 10.0.0.53:53 failed: SERVFAIL)")
+                .hasCause(failure);
+    }
+
+    @Test
+    void anAnswerClearsTheFailureEvenWhenItIsEmpty() {
+        ScriptedSource source = new ScriptedSource();
+        LoadBalancer lb = LoadBalancer.of("orders", source);
+        source.fails(new IOException("connection refused"));
+        assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                .hasMessageEndingWith("(0 known: discovery failed: connection refused)");
+
+        source.answers();
+
+        assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                .isInstanceOf(NoAvailableInstanceException.class)
+                .hasMessage("LoadBalancer 'orders' has no available instance (0 known: discovery returned no instances)")
+                .hasNoCause();
+    }
+
+    @Test
+    void aFailureWithoutAMessageIsNamedByItsType() {
+        ScriptedSource source = new ScriptedSource();
+        LoadBalancer lb = LoadBalancer.of("orders", source);
+        source.fails(new IllegalStateException());
+
+        assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                .hasMessageEndingWith("(0 known: discovery failed: java.lang.IllegalStateException)");
+    }
+
+    @Test
+    void whileInstancesAreKnownTheReasonIsTheirState() {
+        ScriptedSource source = new ScriptedSource();
+        source.answers(ServiceInstance.of("10.0.0.1", 8080));
+        LoadBalancer lb = LoadBalancer.of("orders", source);
+        source.fails(new IOException("timed out")); // the last good list stays in force
+        lb.getInstances().get(0).circuitBreaker().transitionToForcedOpenState();
+
+        assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
+                .hasMessage("LoadBalancer 'orders' has no available instance (1 known: 1 circuit open)")
+                .hasNoCause();
+    }
+}

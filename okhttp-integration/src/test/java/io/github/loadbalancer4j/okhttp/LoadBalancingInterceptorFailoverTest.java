@@ -91,6 +91,25 @@ class LoadBalancingInterceptorFailoverTest {
                 .build();
     }
 
+    /** Enqueues a GET of {@code url}; the answer's body or the failure is collected. */
+    private static Call enqueue(OkHttpClient client, String url, List<String> answers, List<IOException> failures) {
+        Call call = client.newCall(new Request.Builder().url(url).build());
+        call.enqueue(new Callback() {
+            @Override
+            public void onResponse(Call c, Response response) throws IOException {
+                try (response) {
+                    answers.add(response.body().string());
+                }
+            }
+
+            @Override
+            public void onFailure(Call c, IOException e) {
+                failures.add(e);
+            }
+        });
+        return call;
+    }
+
     private static RetryConfig threeAttempts() {
         return RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(5)).build();
     }
@@ -299,18 +318,7 @@ class LoadBalancingInterceptorFailoverTest {
             b.behaviour = r -> new MockResponse.Builder().code(503).build();
         }
         List<IOException> failures = new CopyOnWriteArrayList<>();
-        Call call = client.newCall(new Request.Builder().url("http://orders/items").build());
-        call.enqueue(new Callback() {
-            @Override
-            public void onResponse(Call c, Response response) {
-                response.close();
-            }
-
-            @Override
-            public void onFailure(Call c, IOException e) {
-                failures.add(e);
-            }
-        });
+        Call call = enqueue(client, "http://orders/items", new CopyOnWriteArrayList<>(), failures);
         await().atMost(Duration.ofSeconds(5)).until(() -> backends.totalRequests() == 1);
 
         call.cancel();
@@ -346,18 +354,7 @@ class LoadBalancingInterceptorFailoverTest {
             b.behaviour = r -> new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).build();
         }
         List<IOException> failures = new CopyOnWriteArrayList<>();
-        Call call = client.newCall(new Request.Builder().url("http://orders/slow").build());
-        call.enqueue(new Callback() {
-            @Override
-            public void onResponse(Call c, Response response) {
-                response.close();
-            }
-
-            @Override
-            public void onFailure(Call c, IOException e) {
-                failures.add(e);
-            }
-        });
+        Call call = enqueue(client, "http://orders/slow", new CopyOnWriteArrayList<>(), failures);
         await().atMost(Duration.ofSeconds(5)).until(() -> backends.totalRequests() == 1);
 
         call.cancel();
@@ -379,19 +376,7 @@ class LoadBalancingInterceptorFailoverTest {
         List<IOException> failures = new CopyOnWriteArrayList<>();
 
         for (int i = 0; i < 9; i++) {
-            client.newCall(new Request.Builder().url("http://orders/items").build()).enqueue(new Callback() {
-                @Override
-                public void onResponse(Call c, Response response) throws IOException {
-                    try (response) {
-                        answers.add(response.body().string());
-                    }
-                }
-
-                @Override
-                public void onFailure(Call c, IOException e) {
-                    failures.add(e);
-                }
-            });
+            enqueue(client, "http://orders/items", answers, failures);
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == 9);

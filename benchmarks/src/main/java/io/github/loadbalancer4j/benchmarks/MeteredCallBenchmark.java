@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What the integrations cost on the hot path: one successful call through a load balancer (round
- * robin over 3 instances, default config) with no meter binder, the same with
+ * What the integrations cost on the hot path: one successful call through a load balancer (3
+ * instances, default config) with no meter binder, the same with
  * {@code TaggedLoadBalancerMetrics} bound to a {@code SimpleMeterRegistry}, and through
  * {@code VavrLoadBalancer.decorateTrySupplier}; the baseline is a call decorated by one resilience4j
  * circuit breaker with its default config.
@@ -42,8 +42,7 @@ public class MeteredCallBenchmark {
     public void setUp() {
         ServiceInstance fixed = ServiceInstance.of("10.0.0.1", 8080);
         circuitBreaker = CircuitBreaker.decorateSupplier(CircuitBreaker.ofDefaults("bench"), () -> fixed);
-        InstanceSource source = InstanceSource.of(
-                ServiceInstance.of("10.0.0.1", 8080), ServiceInstance.of("10.0.0.2", 8080), ServiceInstance.of("10.0.0.3", 8080));
+        InstanceSource source = InstanceSource.of(BenchmarkInstances.instances(3));
         plain = LoadBalancer.of("plain", source);
         loadBalanced = LoadBalancer.decorateSupplier(plain, chosen -> chosen);
         vavrTry = VavrLoadBalancer.decorateTrySupplier(plain, Try::success);

@@ -37,7 +37,14 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
         if (candidates.length == 1) {
             return FixedSelector.of(NAME, candidates[0]);
         }
-        return new PeakEwmaSelector(candidates);
+        InstanceState[] states = new InstanceState[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+            if (!(candidates[i] instanceof InstanceState)) {
+                return new PeakEwmaSelector(candidates);
+            }
+            states[i] = (InstanceState) candidates[i];
+        }
+        return new StampedPeakEwmaSelector(states);
     }
 
     /** @return the candidate's cost; lower is better */
@@ -55,6 +62,7 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
         return NAME;
     }
 
+    /** Over any candidates: each cost aged to now by {@link Candidate#latencyCost()}. */
     private static final class PeakEwmaSelector implements Selector {
         private final Candidate[] candidates;
 
@@ -67,18 +75,37 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
             long pair = PowerOfTwoChoices.drawPair(candidates.length);
             Candidate a = candidates[PowerOfTwoChoices.first(pair)];
             Candidate b = candidates[PowerOfTwoChoices.second(pair)];
-            if (a instanceof InstanceState && b instanceof InstanceState) {
-                return cheaper((InstanceState) b, (InstanceState) a) ? b : a;
-            }
             return cost(b) < cost(a) ? b : a;
         }
 
-        /**
-         * Whether {@code b} costs less than {@code a}, for the load balancer's own candidates. Both
-         * latency costs decay by exp(-(now - stamp) / 10 s), so the common factor exp(-now / 10 s) drops
-         * out of the comparison: one decay over the two stamps' distance (usually milliseconds) and no
-         * clock read, instead of a decay per candidate over its age.
-         */
+        @Override
+        public String toString() {
+            return NAME + '{' + candidates.length + " candidates}";
+        }
+    }
+
+    /**
+     * Over the load balancer's own candidates (which {@link #newSelector} checks once per candidate
+     * set). Both latency costs decay by exp(-(now - stamp) / 10 s), so the common factor
+     * exp(-now / 10 s) drops out of a comparison: one decay over the two stamps' distance (usually
+     * milliseconds) and no clock read, instead of a decay per candidate over its age.
+     */
+    private static final class StampedPeakEwmaSelector implements Selector {
+        private final InstanceState[] candidates;
+
+        StampedPeakEwmaSelector(InstanceState[] candidates) {
+            this.candidates = candidates;
+        }
+
+        @Override
+        public @Nullable Candidate select(SelectionContext context) {
+            long pair = PowerOfTwoChoices.drawPair(candidates.length);
+            InstanceState a = candidates[PowerOfTwoChoices.first(pair)];
+            InstanceState b = candidates[PowerOfTwoChoices.second(pair)];
+            return cheaper(b, a) ? b : a;
+        }
+
+        /** Whether {@code b} costs less than {@code a}. */
         private static boolean cheaper(InstanceState b, InstanceState a) {
             double costA = a.undecayedCost();
             double costB = b.undecayedCost();

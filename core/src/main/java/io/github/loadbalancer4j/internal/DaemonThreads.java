@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A factory of named daemon threads that remembers the threads it made, so that an owner's
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * live threads right after it can still see one.
  */
 public final class DaemonThreads implements ThreadFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonThreads.class);
 
     private final String name;
     private final boolean numbered;
@@ -59,19 +63,16 @@ public final class DaemonThreads implements ThreadFactory {
         return t;
     }
 
-    /**
-     * Whether the calling thread is one of ours (then it must not wait for itself).
-     *
-     * @return true on a thread this factory made
-     */
-    public boolean isCurrentThreadOurs() {
+    /** Whether the calling thread is one of ours (then it must not wait for itself). */
+    private boolean isCurrentThreadOurs() {
         return made.contains(Thread.currentThread());
     }
 
     /**
      * Shuts {@code executor} down (interrupting running work when {@code interrupt}) and waits up to
-     * {@code bound} until every thread this factory made has ended. Called from one of those threads,
-     * it does not wait. Keeps the caller's interrupt status.
+     * {@code bound} until every thread this factory made has ended, and logs a warning naming the
+     * threads still alive after it. Called from one of those threads, it does not wait (nor warn).
+     * Keeps the caller's interrupt status.
      *
      * @param executor the executor whose threads this factory made
      * @param interrupt whether to interrupt running tasks ({@code shutdownNow}) or let them finish
@@ -100,6 +101,10 @@ public final class DaemonThreads implements ThreadFactory {
             Thread.currentThread().interrupt();
         }
         made.removeIf(t -> !t.isAlive());
-        return made.isEmpty();
+        if (!made.isEmpty()) {
+            LOG.warn("{} did not end within {}", made, bound);
+            return false;
+        }
+        return true;
     }
 }

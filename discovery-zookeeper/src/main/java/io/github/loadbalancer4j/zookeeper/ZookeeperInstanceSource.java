@@ -159,10 +159,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
             if (ownNotifyExecutor != null && ownNotifyThreads != null) {
                 client.close();
                 // Curator never shuts down its notification executor; the source's own one ends here.
-                if (!ownNotifyThreads.shutdownAndJoin(ownNotifyExecutor, false, Duration.ofSeconds(5))
-                        && !ownNotifyThreads.isCurrentThreadOurs()) {
-                    LOG.warn("Curator notification thread of {} did not end within 5 s", servicePath());
-                }
+                ownNotifyThreads.shutdownAndJoin(ownNotifyExecutor, false, Duration.ofSeconds(5));
             }
             super.close();
         }

@@ -303,9 +303,7 @@ public final class ServiceCacheDriver implements AutoCloseable {
             cache = null;
         }
         client.getConnectionStateListenable().removeListener(connectionListener);
-        if (!threads.shutdownAndJoin(executor, true, Duration.ofSeconds(5)) && !threads.isCurrentThreadOurs()) {
-            LOG.warn("ZooKeeper discovery thread of {} did not end within 5 s", servicePath);
-        }
+        threads.shutdownAndJoin(executor, true, Duration.ofSeconds(5));
         if (toClose != null) {
             closeQuietly(toClose);
         }

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j;
 
+import io.github.loadbalancer4j.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.event.LoadBalancerEvent;

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j;
 
+import io.github.loadbalancer4j.testing.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

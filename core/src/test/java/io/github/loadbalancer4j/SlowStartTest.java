@@ -1,5 +1,7 @@
 package io.github.loadbalancer4j;
 
+import io.github.loadbalancer4j.testing.MutableClock;
+import io.github.loadbalancer4j.testing.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

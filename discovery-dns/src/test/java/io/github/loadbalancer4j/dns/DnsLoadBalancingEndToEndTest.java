@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.dns;
 
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.zookeeper;
 
+import io.github.loadbalancer4j.testing.RecordingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -186,20 +187,11 @@ class ZookeeperInstanceSourceTest {
         registrar.register("127.0.0.11", 8081);
         registrar.writeRaw("garbage", "\u0000\u0001binary");
         source = ZookeeperTestServers.source(server).build();
-        List<Throwable> reported = new CopyOnWriteArrayList<>();
-        List<List<ServiceInstance>> lists = new CopyOnWriteArrayList<>();
+        RecordingListener listener = new RecordingListener();
 
-        source.subscribe(new InstanceSource.Listener() {
-            @Override
-            public void onInstances(List<ServiceInstance> instances) {
-                lists.add(instances);
-            }
-
-            @Override
-            public void onDiscoveryFailure(Throwable cause) {
-                reported.add(cause);
-            }
-        });
+        source.subscribe(listener);
+        List<Throwable> reported = listener.failures();
+        List<List<ServiceInstance>> lists = listener.lists();
 
         assertThat(lists).singleElement().satisfies(l -> assertThat(l).extracting(ServiceInstance::id)
                 .containsExactly("127.0.0.11:8081"));

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.examples;
 
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import io.github.loadbalancer4j.ServiceInstance;
 import java.io.IOException;
 import java.io.UncheckedIOException;

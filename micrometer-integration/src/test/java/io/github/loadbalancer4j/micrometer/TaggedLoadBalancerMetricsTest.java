@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.micrometer;
 
+import io.github.loadbalancer4j.testing.MutableClock;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.CALLS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCES;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCE_IN_FLIGHT;

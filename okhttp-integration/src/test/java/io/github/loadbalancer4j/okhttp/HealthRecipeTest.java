@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.okhttp;
 
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,9 +33,9 @@ class HealthRecipeTest {
 
     @Test
     void ejectAfterThreeTimeoutsProbeInTheBackgroundAndComeBack() throws Exception {
-        try (Backends backends = Backends.http()) {
-            Backends.Backend sick = backends.get(2);
-            sick.behaviour = r -> new MockResponse.Builder().code(200).body("late").headersDelay(2, TimeUnit.SECONDS).build();
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
+            LoopbackBackends.Backend sick = backends.get(2);
+            sick.behaviour(r -> new MockResponse.Builder().code(200).body("late").headersDelay(2, TimeUnit.SECONDS).build());
             OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build();
             CircuitBreakerConfig ejectAfterThreeTimeouts = CircuitBreakerConfig.custom()
                     .slidingWindow(3, 3, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -68,9 +69,9 @@ class HealthRecipeTest {
             assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
             assertThat(gets(sick)).as("no call reaches the ejected instance").isEqualTo(callsBeforeEjection).isEqualTo(3);
 
-            sick.behaviour = r -> r.getMethod().equals("HEAD")
+            sick.behaviour(r -> r.getMethod().equals("HEAD")
                     ? new MockResponse.Builder().code(200).build()
-                    : new MockResponse.Builder().code(200).body("back").build();
+                    : new MockResponse.Builder().code(200).body("back").build());
             await().atMost(Duration.ofSeconds(15)).until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
             boolean backInRotation = false;
             for (int i = 0; i < 30; i++) {
@@ -84,8 +85,8 @@ class HealthRecipeTest {
         }
     }
 
-    private static long gets(Backends.Backend backend) {
-        return backend.log.stream().filter(r -> r.getMethod().equals("GET")).count();
+    private static long gets(LoopbackBackends.Backend backend) {
+        return backend.log().stream().filter(r -> r.getMethod().equals("GET")).count();
     }
 
     private static String get(OkHttpClient client, ServiceInstance instance) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.okhttp;
 
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.InstanceSource;
@@ -19,9 +20,9 @@ class ReadmeExampleTest {
 
     @Test
     void readmeSetupCallsTheServiceByNameAndFailsOver() throws IOException {
-        try (Backends backends = Backends.http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
             backends.get(1).close();
-            String[] uris = backends.all.stream().map(b -> "http://" + b.address + ":" + backends.port).toArray(String[]::new);
+            String[] uris = backends.all().stream().map(b -> "http://" + b.address() + ":" + backends.port()).toArray(String[]::new);
             List<String> answers = new ArrayList<>();
 
             LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.ofUris(uris));

@@ -1,5 +1,7 @@
 package io.github.loadbalancer4j.retry;
 
+import io.github.loadbalancer4j.testing.MutableClock;
+import java.util.function.LongSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +47,8 @@ class FailoverRetryTest {
     /** Breakers that record nothing as a failure, so that every instance stays available. */
     private static final CircuitBreakerConfig NEVER_OPENS = CircuitBreakerConfig.custom().recordException(e -> false).build();
 
-    private final ManualTicker ticker = new ManualTicker();
+    private final MutableClock clock = new MutableClock();
+    private final LongSupplier ticker = clock.ticker();
     private final List<LoadBalancer> loadBalancers = new ArrayList<>();
 
     @AfterEach

@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.github.loadbalancer4j.event.InstanceEjectedEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.ManualScheduler;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,8 +1,8 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.micrometer;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.CALLS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCES;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCE_IN_FLIGHT;
@@ -24,6 +23,7 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Meter;

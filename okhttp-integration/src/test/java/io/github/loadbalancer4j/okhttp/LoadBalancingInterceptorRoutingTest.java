@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static io.github.loadbalancer4j.okhttp.Clients.breakerOf;
 import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static io.github.loadbalancer4j.okhttp.Clients.status;
@@ -14,6 +13,7 @@ import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;

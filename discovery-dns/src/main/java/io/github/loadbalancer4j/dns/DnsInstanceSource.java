@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.dns.internal.DnsQuerier;
 import io.github.loadbalancer4j.dns.internal.InstanceLookup;
 import io.github.loadbalancer4j.dns.internal.SrvLookup;
 import io.github.loadbalancer4j.internal.DaemonThreads;
+import io.github.loadbalancer4j.internal.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -340,11 +341,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
         }
 
         private static Duration positive(String field, Duration value) {
-            requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + ": " + value + " (expected: > 0)");
-            }
-            return value;
+            return Durations.requirePositive(field, value);
         }
 
         private static IllegalArgumentException badResolver(String address, @Nullable Exception cause) {

@@ -120,7 +120,7 @@ class TaggedLoadBalancerMetricsTest {
         try {
             HealthChecker cIsDown = (instance, timeout) -> CompletableFuture.completedFuture(!instance.equals(c));
             LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
-                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
+                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(HealthCheckConfig.MIN_INTERVAL).timeout(Duration.ofMillis(20))
                             .jitter(0).unhealthyThreshold(1).scheduler(scheduler).build()));
             TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 

@@ -5,8 +5,10 @@ import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static io.github.loadbalancer4j.okhttp.Clients.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
@@ -68,6 +70,27 @@ class LoadBalancingInterceptorRoutingTest {
                 assertThat(r.getHeaders().get("Host")).isEqualTo(b.address() + ":" + backends.port());
             });
         }
+    }
+
+    @Test
+    void checkedExceptionSneakedByALaterInterceptorEndsTheLeaseAndReachesTheCaller() {
+        Exception sneaky = new Exception("thrown undeclared by a Kotlin interceptor");
+        OkHttpClient withKotlinInterceptor = client.newBuilder().addInterceptor(chain -> {
+            throw LoadBalancingInterceptorRoutingTest.<RuntimeException>rethrow(sneaky);
+        }).build();
+
+        Throwable thrown = catchThrowable(() -> withKotlinInterceptor.newCall(
+                new Request.Builder().url("http://orders/orders/42").build()).execute());
+
+        assertThat(thrown).isSameAs(sneaky);
+        assertThat(orders.getInstances()).extracting(InstanceStatus::inFlight).containsOnly(0);
+        assertThat(orders.getInstances()).extracting(s -> s.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                .containsExactlyInAnyOrder(1, 0, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     @Test

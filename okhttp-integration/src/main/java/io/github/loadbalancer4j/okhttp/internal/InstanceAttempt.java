@@ -69,7 +69,8 @@ public final class InstanceAttempt {
                 lease.onError(e);
             }
             throw e;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable: an interceptor written in Kotlin may throw a checked exception undeclared.
             lease.onError(e);
             throw e;
         }

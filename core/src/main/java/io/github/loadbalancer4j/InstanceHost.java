@@ -27,7 +27,6 @@ final class InstanceHost {
 
     private static final int MAX_NAME_LENGTH = 253;
     private static final int MAX_LABEL_LENGTH = 63;
-    private static final String ANY_HOST = "a host name, an IPv4 address or an IPv6 address";
 
     private InstanceHost() {
     }
@@ -71,7 +70,7 @@ final class InstanceHost {
                     + "'; use an address that needs no zone (not link-local), as '" + host.substring(0, zone) + "'");
         }
         if (!Ipv6.isValid(host)) {
-            throw invalid(given, "an IPv6 address such as 2001:db8::1, or " + ANY_HOST);
+            throw invalid(given, "an IPv6 address such as 2001:db8::1 (a host name or IPv4 address has no ':')");
         }
     }
 

@@ -45,8 +45,8 @@ class ServiceInstanceHostTest {
         assertThatThrownBy(() -> ServiceInstance.of("-orders.example", 80)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("host: '-orders.example' (expected: labels that start and end with a letter or digit)");
         assertThatThrownBy(() -> ServiceInstance.of("1:2:3:4:5:6:7:8:9", 80)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("host: '1:2:3:4:5:6:7:8:9' (expected: an IPv6 address such as 2001:db8::1, "
-                        + "or a host name, an IPv4 address or an IPv6 address)");
+                .hasMessage("host: '1:2:3:4:5:6:7:8:9' (expected: an IPv6 address such as 2001:db8::1 "
+                        + "(a host name or IPv4 address has no ':'))");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.loadbalancer4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
 import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class IsolationTest {
 
     private final MutableClock clock = new MutableClock();

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,40 +27,25 @@ class DiscoveryFailureTest {
         }
     }
 
-    /** Records what a listener is told, in order. */
-    private static final class Recorder implements InstanceSource.Listener {
-        final List<String> heard = new ArrayList<>();
-
-        @Override
-        public void onInstances(List<ServiceInstance> instances) {
-            heard.add("instances " + instances.size());
-        }
-
-        @Override
-        public void onDiscoveryFailure(Throwable cause) {
-            heard.add("failure " + cause.getMessage());
-        }
-    }
-
     @Test
     void aListenerThatSubscribesAfterTheFirstAttemptFailedIsToldOfTheFailure() {
         ScriptedSource source = new ScriptedSource();
         source.fails(new IOException("resolver 10.0.0.53:53 unreachable"));
-        Recorder early = new Recorder();
+        RecordingListener early = new RecordingListener();
         source.subscribe(early);
 
         source.answers(ServiceInstance.of("10.0.0.1", 8080));
-        Recorder late = new Recorder();
+        RecordingListener late = new RecordingListener();
         source.subscribe(late);
         source.fails(new IOException("timed out"));
 
-        assertThat(early.heard).containsExactly("instances 0", "failure resolver 10.0.0.53:53 unreachable", "instances 1",
+        assertThat(early.heard()).containsExactly("instances []", "failure resolver 10.0.0.53:53 unreachable", "instances [10.0.0.1:8080]",
                 "failure timed out");
         // Once a list was published, a new listener gets that list; later failures keep it in force.
-        assertThat(late.heard).containsExactly("instances 1", "failure timed out");
-        Recorder later = new Recorder();
+        assertThat(late.heard()).containsExactly("instances [10.0.0.1:8080]", "failure timed out");
+        RecordingListener later = new RecordingListener();
         source.subscribe(later);
-        assertThat(later.heard).containsExactly("instances 1");
+        assertThat(later.heard()).containsExactly("instances [10.0.0.1:8080]");
     }
 
     @Test

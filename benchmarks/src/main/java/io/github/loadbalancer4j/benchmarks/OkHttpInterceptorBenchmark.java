@@ -4,6 +4,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -88,35 +89,6 @@ public class OkHttpInterceptorBenchmark {
      * and with Nagle's algorithm the second write waits for the client's delayed ACK (~40 ms), which
      * would measure the kernel's timers instead of the client.
      */
-    static final class NoDelayServerSocketFactory extends ServerSocketFactory {
-        @Override
-        public ServerSocket createServerSocket() throws IOException {
-            return new ServerSocket() {
-                @Override
-                public Socket accept() throws IOException {
-                    Socket socket = super.accept();
-                    socket.setTcpNoDelay(true);
-                    return socket;
-                }
-            };
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port) throws IOException {
-            throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-            throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            throw new UnsupportedOperationException("MockWebServer binds an unbound socket");
-        }
-    }
-
     /** MockWebServer keeps every request it saw; drop them so memory stays flat over a long run. */
     @TearDown(Level.Iteration)
     public void drainRecordedRequests() throws InterruptedException {

@@ -26,6 +26,7 @@ import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
+import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.CheckedFunction;
@@ -141,7 +142,8 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         T result;
         try {
             result = call.apply(state.instance());
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable, not RuntimeException | Error: Kotlin and Lombok code throws checked exceptions undeclared.
             recordError(state, start, e);
             throw e;
         }
@@ -171,7 +173,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         T result;
         try {
             result = call.call(state.instance());
-        } catch (Exception | Error e) {
+        } catch (Throwable e) {
             recordError(state, start, e);
             throw e;
         }
@@ -294,10 +296,13 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         long end = ticker.getAsLong();
         long duration = end - start;
         state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
-        ended(state, duration, end, false);
+        // A result the breaker counts as a failure is a failure for the latency statistics too:
+        // a fast bad answer must not make its instance look cheap.
+        boolean failed = state.isFailure(result);
+        ended(state, duration, end, failed);
         CallObserver observer = callObserver;
         if (observer != null) {
-            observer.onEnded(state, duration, CallObserver.Outcome.ofResult(state.circuitBreaker().getCircuitBreakerConfig(), result));
+            observer.onEnded(state, duration, failed ? CallObserver.Outcome.FAILED : CallObserver.Outcome.SUCCESSFUL);
         }
     }
 
@@ -312,6 +317,20 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         CallObserver observer = callObserver;
         if (observer != null) {
             observer.onEnded(state, duration, CallObserver.Outcome.ofError(bc, error));
+        }
+    }
+
+    /**
+     * Records a failure and keeps the instance out of selection for {@code holdNanos}: the server
+     * asked not to be called for that long (HTTP 429 or 503 with Retry-After).
+     */
+    void recordError(InstanceState state, long start, Throwable error, long holdNanos) {
+        if (holdNanos > 0) {
+            state.holdUntil(ticker.getAsLong() + holdNanos);
+        }
+        recordError(state, start, error);
+        if (holdNanos > 0) {
+            availabilityChanged();
         }
     }
 
@@ -371,9 +390,14 @@ public final class DefaultLoadBalancer implements LoadBalancer {
                     pending.add(new InstanceRemovedEvent(name, now(), old.instance()));
                 }
             }
+            boolean joined = initialized && !added.isEmpty();
             byId = next;
             initialized = true;
             rebuildLocked(now, pending);
+            if (joined) {
+                // A newcomer to a running fleet starts from what the fleet costs now, not from nothing.
+                NeutralCost.restart(added, Arrays.asList(snapshot.selectable), now);
+            }
             if (health != null) {
                 for (InstanceState state : added) {
                     health.start(state);
@@ -415,6 +439,10 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     @Override
     public void changeStrategy(SelectionStrategy newStrategy) {
         requireNonNull(newStrategy, "strategy");
+        if (slowStartNanos != 0 && ConsistentHashStrategy.isUsedBy(newStrategy)) {
+            throw new IllegalArgumentException("strategy: " + newStrategy + " (expected: a strategy that honours slowStart("
+                    + config.getSlowStart() + "); a hash ring cannot ramp an instance up without moving keys)");
+        }
         List<LoadBalancerEvent> pending = new ArrayList<>();
         synchronized (lock) {
             SelectionStrategy previous = strategy;
@@ -432,27 +460,42 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         recent.advance(now); // strategies read slow-start weights against it in newSelector
         InstanceState[] known = byId.values().toArray(new InstanceState[0]);
         List<InstanceState> available = new ArrayList<>(known.length);
+        List<InstanceState> restored = null;
         boolean anyCircuitOpen = false;
         boolean anySlowStarting = false;
+        long holdEnds = Snapshot.NEVER;
         for (InstanceState state : known) {
             state.refreshSeenState();
             boolean permits = state.circuitPermits();
             anyCircuitOpen |= !permits;
-            boolean isAvailable = permits && healthAllows(state);
+            boolean held = state.held(now);
+            if (held) {
+                holdEnds = Math.min(holdEnds, state.holdEnds());
+            }
+            boolean healthy = healthAllows(state);
+            boolean isAvailable = permits && healthy && !held;
             if (isAvailable != state.available) {
                 state.available = isAvailable;
                 if (isAvailable) {
                     state.availableSince(now);
+                    if (restored == null) {
+                        restored = new ArrayList<>();
+                    }
+                    restored.add(state);
                 }
                 pending.add(isAvailable
                         ? new InstanceRestoredEvent(name, now(), state.instance())
                         : new InstanceEjectedEvent(name, now(), state.instance(),
-                                permits ? EjectionReason.UNHEALTHY : EjectionReason.CIRCUIT_OPEN));
+                                !permits ? EjectionReason.CIRCUIT_OPEN
+                                        : !healthy ? EjectionReason.UNHEALTHY : EjectionReason.RETRY_AFTER));
             }
             if (isAvailable) {
                 available.add(state);
                 anySlowStarting |= state.slowStarting(now);
             }
+        }
+        if (restored != null) {
+            NeutralCost.restart(restored, available, now);
         }
         double threshold = config.getPanicThreshold();
         boolean panic = threshold > 0 && known.length > 0 && available.size() < threshold * known.length;
@@ -464,14 +507,17 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         }
         InstanceState[] selectable = panic ? known : available.toArray(new InstanceState[0]);
         snapshot = new Snapshot(known, selectable, available.size(), strategy.newSelector(Candidates.of(selectable)),
-                strategy, panic, recheckAt(now, anyCircuitOpen, anySlowStarting), false);
+                strategy, panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds), false);
     }
 
-    /** When to look again: for breakers whose wait may be over, and to refresh slow-start weights in selectors. */
-    private long recheckAt(long now, boolean anyCircuitOpen, boolean anySlowStarting) {
-        long at = Snapshot.NEVER;
+    /**
+     * When to look again: for breakers whose wait may be over, to refresh slow-start weights in
+     * selectors, and when a Retry-After hold ends.
+     */
+    private long recheckAt(long now, boolean anyCircuitOpen, boolean anySlowStarting, long holdEnds) {
+        long at = holdEnds;
         if (anyCircuitOpen) {
-            at = now + RECHECK_INTERVAL_NANOS;
+            at = Math.min(at, now + RECHECK_INTERVAL_NANOS);
         }
         if (anySlowStarting) {
             at = Math.min(at, now + Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1)));

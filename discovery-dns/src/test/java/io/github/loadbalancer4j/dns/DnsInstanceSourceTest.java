@@ -11,6 +11,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.event.DiscoveryFailedEvent;
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -189,8 +190,9 @@ class DnsInstanceSourceTest {
                 LoadBalancer lb = LoadBalancer.of("kept", source)) {
             List<DiscoveryFailedEvent> events = new CopyOnWriteArrayList<>();
             lb.getEventPublisher().onDiscoveryFailed(events::add);
-            List<Throwable> listened = new CopyOnWriteArrayList<>();
-            source.subscribe(new FailureRecorder(listened));
+            RecordingListener recorder = new RecordingListener();
+            source.subscribe(recorder);
+            List<Throwable> listened = recorder.failures();
 
             dnsmasq.stop();
 
@@ -214,19 +216,10 @@ class DnsInstanceSourceTest {
         // No upstream is configured, so dnsmasq refuses names outside its local zone.
         try (DnsInstanceSource source = DnsInstanceSource.forAddresses("orders.example", 8080)
                 .resolver(dnsmasq.address()).interval(INTERVAL).timeout(TIMEOUT).build()) {
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
-            List<List<ServiceInstance>> lists = new CopyOnWriteArrayList<>();
-            source.subscribe(new InstanceSource.Listener() {
-                @Override
-                public void onInstances(List<ServiceInstance> instances) {
-                    lists.add(instances);
-                }
-
-                @Override
-                public void onDiscoveryFailure(Throwable cause) {
-                    failures.add(cause);
-                }
-            });
+            RecordingListener heard = new RecordingListener();
+            source.subscribe(heard);
+            List<Throwable> failures = heard.failures();
+            List<List<ServiceInstance>> lists = heard.lists();
 
             await().atMost(BOUND).until(() -> !failures.isEmpty());
 
@@ -286,30 +279,23 @@ class DnsInstanceSourceTest {
             server.answer("127.0.0.11");
             try (DnsInstanceSource source = DnsInstanceSource.forAddresses("orders.svc.test", 8080)
                     .resolver(server.address()).interval(INTERVAL).timeout(TIMEOUT).build()) {
-                List<String> heard = new CopyOnWriteArrayList<>();
-                source.subscribe(new InstanceSource.Listener() {
-                    @Override
-                    public void onInstances(List<ServiceInstance> instances) {
-                        heard.add(instances.stream().map(ServiceInstance::id).collect(Collectors.joining(",")));
-                    }
-
-                    @Override
-                    public void onDiscoveryFailure(Throwable cause) {
-                        heard.add("failure");
-                    }
-                });
+                RecordingListener listener = new RecordingListener();
+                source.subscribe(listener);
+                List<String> heard = listener.heard();
+                String list = "instances [127.0.0.11:8080]";
+                String failure = "failure DNS lookup of orders.svc.test. A at " + server.address() + " failed: SERVFAIL";
                 int unchangedQueries = server.queriesReceived() + 3;
                 await().atMost(BOUND).until(() -> server.queriesReceived() >= unchangedQueries);
-                assertThat(heard).containsExactly("127.0.0.11:8080"); // unchanged answers are not published again
+                assertThat(heard).containsExactly(list); // unchanged answers are not published again
 
                 server.fail(Rcode.SERVFAIL);
-                await().atMost(BOUND).until(() -> heard.contains("failure"));
+                await().atMost(BOUND).until(() -> heard.contains(failure));
                 server.answer("127.0.0.11");
 
                 // The unchanged list is published once more: listeners learn that discovery is back.
-                await().atMost(BOUND).until(() -> heard.get(heard.size() - 1).equals("127.0.0.11:8080"));
-                assertThat(heard.subList(0, 2)).containsExactly("127.0.0.11:8080", "failure");
-                assertThat(heard).containsOnly("127.0.0.11:8080", "failure").endsWith("failure", "127.0.0.11:8080");
+                await().atMost(BOUND).until(() -> heard.get(heard.size() - 1).equals(list));
+                assertThat(heard.subList(0, 2)).containsExactly(list, failure);
+                assertThat(heard).containsOnly(list, failure).endsWith(failure, list);
             }
         }
     }
@@ -320,8 +306,9 @@ class DnsInstanceSourceTest {
             String address = "127.0.0.1:" + silent.getLocalPort();
             try (DnsInstanceSource source = DnsInstanceSource.forAddresses("inst1.svc.test", 8080)
                     .resolver(address).interval(INTERVAL).timeout(Duration.ofMillis(100)).build()) {
-                List<Throwable> failures = new CopyOnWriteArrayList<>();
-                source.subscribe(new FailureRecorder(failures));
+                RecordingListener recorder = new RecordingListener();
+                source.subscribe(recorder);
+                List<Throwable> failures = recorder.failures();
 
                 await().atMost(BOUND).until(() -> !failures.isEmpty());
 
@@ -377,22 +364,5 @@ class DnsInstanceSourceTest {
 
     private static List<String> hostPorts(LoadBalancer lb) {
         return lb.getInstances().stream().map(s -> s.instance().id()).collect(Collectors.toList());
-    }
-
-    private static final class FailureRecorder implements InstanceSource.Listener {
-        private final List<Throwable> failures;
-
-        FailureRecorder(List<Throwable> failures) {
-            this.failures = failures;
-        }
-
-        @Override
-        public void onInstances(List<ServiceInstance> instances) {
-        }
-
-        @Override
-        public void onDiscoveryFailure(Throwable cause) {
-            failures.add(cause);
-        }
     }
 }

@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -186,20 +187,11 @@ class ZookeeperInstanceSourceTest {
         registrar.register("127.0.0.11", 8081);
         registrar.writeRaw("garbage", "\u0000\u0001binary");
         source = ZookeeperTestServers.source(server).build();
-        List<Throwable> reported = new CopyOnWriteArrayList<>();
-        List<List<ServiceInstance>> lists = new CopyOnWriteArrayList<>();
+        RecordingListener listener = new RecordingListener();
 
-        source.subscribe(new InstanceSource.Listener() {
-            @Override
-            public void onInstances(List<ServiceInstance> instances) {
-                lists.add(instances);
-            }
-
-            @Override
-            public void onDiscoveryFailure(Throwable cause) {
-                reported.add(cause);
-            }
-        });
+        source.subscribe(listener);
+        List<Throwable> reported = listener.failures();
+        List<List<ServiceInstance>> lists = listener.lists();
 
         assertThat(lists).singleElement().satisfies(l -> assertThat(l).extracting(ServiceInstance::id)
                 .containsExactly("127.0.0.11:8081"));

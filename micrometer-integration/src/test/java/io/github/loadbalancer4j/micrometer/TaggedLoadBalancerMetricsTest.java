@@ -23,6 +23,7 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Meter;
@@ -119,7 +120,7 @@ class TaggedLoadBalancerMetricsTest {
         try {
             HealthChecker cIsDown = (instance, timeout) -> CompletableFuture.completedFuture(!instance.equals(c));
             LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
-                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
+                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(HealthCheckConfig.MIN_INTERVAL).timeout(Duration.ofMillis(20))
                             .jitter(0).unhealthyThreshold(1).scheduler(scheduler).build()));
             TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 

@@ -8,6 +8,7 @@ import io.github.loadbalancer4j.retry.FailoverPredicates;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -44,7 +45,7 @@ class FailoverPageTest {
 
     @Test
     void everyOrderIsPlacedWhileOneInstanceRefusesConnections() throws Exception {
-        try (Backends backends = Backends.http(); Http http = new Http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http(); Http http = new Http()) {
             backends.get(1).close(); // nothing listens on 127.0.0.12 any more: connections are refused
             InstanceSource source = InstanceSource.of(backends.instances());
 
@@ -63,8 +64,8 @@ class FailoverPageTest {
             List<String> placed = Stream.generate(placeOrder).limit(6).toList();         // six orders placed, none lost
 
             assertThat(placed).hasSize(6).containsOnly("127.0.0.11", "127.0.0.13");
-            assertThat(backends.get(0).log.size() + backends.get(2).log.size()).as("each order posted once").isEqualTo(6);
-            assertThat(backends.get(0).log).allSatisfy(r -> assertThat(r.getMethod()).isEqualTo("POST"));
+            assertThat(backends.get(0).log().size() + backends.get(2).log().size()).as("each order posted once").isEqualTo(6);
+            assertThat(backends.get(0).log()).allSatisfy(r -> assertThat(r.getMethod()).isEqualTo("POST"));
             orders.close();
         }
     }
@@ -72,7 +73,7 @@ class FailoverPageTest {
     @Test
     void theAsynchronousVariantCompletesOnAnInstanceThatAnswers() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (Backends backends = Backends.http(); Http http = new Http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http(); Http http = new Http()) {
             backends.get(1).close();
             LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()));
             Retry retry = Retry.of("orders", RetryConfig.custom().waitDuration(Duration.ofMillis(10)).build());
@@ -118,8 +119,8 @@ class FailoverPageTest {
 
     @Test
     void idempotentCallsMoveOnFromServerErrorsAndReadTimeouts() throws Exception {
-        try (Backends backends = Backends.http()) {
-            backends.get(0).behaviour = r -> new MockResponse.Builder().code(503).body("busy").build();
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
+            backends.get(0).behaviour(r -> new MockResponse.Builder().code(503).body("busy").build());
             HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
             RetryConfig idempotent = RetryConfig.<HttpResponse<String>>custom()

@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.net.SocketTimeoutException;
@@ -32,7 +33,7 @@ class HealthRecipeTest {
 
     @Test
     void checksSlowStartAndPanicAreConfiguredAndNewInstancesAreSelectableAtOnce() throws Exception {
-        try (Backends backends = Backends.http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
             InstanceSource source = InstanceSource.of(backends.instances());
 
             LoadBalancer orders = LoadBalancer.of("orders", source, LoadBalancerConfig.custom()
@@ -46,7 +47,7 @@ class HealthRecipeTest {
                     .build());
 
             String calledAtOnce = orders.executeSupplier(instance -> instance.host());
-            assertThat(calledAtOnce).isIn((Object[]) Backends.ADDRESSES);
+            assertThat(calledAtOnce).isIn(LoopbackBackends.ADDRESSES);
             assertThat(orders.getInstances()).extracting(InstanceStatus::health)
                     .as("the first check runs one interval (4.5-5.5 s) after an instance appears")
                     .containsOnly(InstanceStatus.Health.UNKNOWN);
@@ -60,9 +61,9 @@ class HealthRecipeTest {
 
     @Test
     void ejectAfterThreeTimeoutsProbeInTheBackgroundAndComeBack() throws Exception {
-        try (Backends backends = Backends.http()) {
-            Backends.Backend sick = backends.get(2);
-            sick.behaviour = r -> new MockResponse.Builder().code(200).body("late").headersDelay(2, TimeUnit.SECONDS).build();
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
+            LoopbackBackends.Backend sick = backends.get(2);
+            sick.behaviour(r -> new MockResponse.Builder().code(200).body("late").headersDelay(2, TimeUnit.SECONDS).build());
             OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofMillis(300)).build();
             CircuitBreakerConfig ejectAfterThreeTimeouts = CircuitBreakerConfig.custom()
                     .slidingWindow(3, 3, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -100,9 +101,9 @@ class HealthRecipeTest {
             assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
             assertThat(gets(sick)).as("no call reaches the ejected instance").isEqualTo(callsBeforeEjection).isEqualTo(3);
 
-            sick.behaviour = r -> r.getMethod().equals("HEAD")
+            sick.behaviour(r -> r.getMethod().equals("HEAD")
                     ? new MockResponse.Builder().code(200).build()
-                    : new MockResponse.Builder().code(200).body("back").build();
+                    : new MockResponse.Builder().code(200).body("back").build());
             await().atMost(Duration.ofSeconds(15)).until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
             boolean backInRotation = false;
             for (int i = 0; i < 30; i++) {
@@ -116,7 +117,7 @@ class HealthRecipeTest {
         }
     }
 
-    private static long gets(Backends.Backend backend) {
-        return backend.log.stream().filter(r -> r.getMethod().equals("GET")).count();
+    private static long gets(LoopbackBackends.Backend backend) {
+        return backend.log().stream().filter(r -> r.getMethod().equals("GET")).count();
     }
 }

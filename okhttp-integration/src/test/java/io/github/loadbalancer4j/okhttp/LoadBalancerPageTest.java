@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -34,7 +35,7 @@ class LoadBalancerPageTest {
 
     @Test
     void everyDecoratorSendsItsCallToAnInstanceOfTheSource() throws Exception {
-        try (Backends backends = Backends.http(); Http http = new Http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http(); Http http = new Http()) {
             InstanceSource source = InstanceSource.of(backends.instances());
 
             LoadBalancer orders = LoadBalancer.of("orders", source);
@@ -48,8 +49,8 @@ class LoadBalancerPageTest {
             List<String> answers = List.of(get.get(), callable.call(), byId.apply("7"),
                     async.get().toCompletableFuture().get(10, TimeUnit.SECONDS), now);
             List<String> paths = new CopyOnWriteArrayList<>();
-            backends.all.forEach(b -> b.log.stream().map(RecordedRequest::getTarget).forEach(paths::add));
-            assertThat(answers).allSatisfy(answer -> assertThat(answer).isIn((Object[]) Backends.ADDRESSES));
+            backends.all().forEach(b -> b.log().stream().map(RecordedRequest::getTarget).forEach(paths::add));
+            assertThat(answers).allSatisfy(answer -> assertThat(answer).isIn(LoopbackBackends.ADDRESSES));
             assertThat(paths).containsExactlyInAnyOrder("/orders/42", "/ping", "/orders/7", "/x", "/orders/42");
             assertThat(orders.getInstances()).allSatisfy(status -> assertThat(status.inFlight()).isZero());
             assertThat(orders.getInstances().stream().mapToInt(s -> s.circuitBreaker().getMetrics().getNumberOfSuccessfulCalls()).sum())

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -61,12 +62,12 @@ class LoadBalancingInterceptorFailoverTest {
         public void close() {
         }
     };
-    private Backends backends;
+    private LoopbackBackends backends;
     private LoadBalancer orders;
 
     @BeforeEach
     void start() throws IOException {
-        backends = Backends.http();
+        backends = LoopbackBackends.http();
         orders = Clients.loadBalancer(backends.instances());
         Logger.getLogger(OkHttpClient.class.getName()).addHandler(warningCollector);
     }
@@ -123,7 +124,7 @@ class LoadBalancingInterceptorFailoverTest {
     }
 
     private List<String> bodiesOf(String method) {
-        return backends.all.stream().flatMap(b -> b.log.stream()).filter(r -> r.getMethod().equals(method))
+        return backends.all().stream().flatMap(b -> b.log().stream()).filter(r -> r.getMethod().equals(method))
                 .map(r -> r.getBody().utf8()).collect(Collectors.toList());
     }
 
@@ -176,8 +177,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void postThatReachedAServerThatThenFailedIsNotSentAgain() {
         OkHttpClient client = client(threeAttempts());
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
         }
 
         assertThatThrownBy(() -> client.newCall(post("pay-once")).execute().close()).isInstanceOf(IOException.class);
@@ -191,8 +192,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void getThatReachedAServerThatThenFailedMovesOnToAnInstanceNotYetTried() throws IOException {
         OkHttpClient client = client(threeAttempts());
-        backends.get(0).behaviour = r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
-        backends.get(1).behaviour = backends.get(0).behaviour;
+        backends.get(0).behaviour(r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+        backends.get(1).behaviour(backends.get(0).behaviour());
 
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -200,15 +201,15 @@ class LoadBalancingInterceptorFailoverTest {
         }
 
         assertThat(answers).containsOnly("200 127.0.0.13");
-        assertThat(backends.get(2).log).hasSize(3);
+        assertThat(backends.get(2).log()).hasSize(3);
         assertThat(backends.totalRequests()).isLessThanOrEqualTo(3 + 2 * 3);
     }
 
     @Test
     void oneShotBodyIsNotSentAgainEvenForAnIdempotentMethod() {
         OkHttpClient client = client(threeAttempts());
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
         }
         RequestBody oneShot = new RequestBody() {
             @Override
@@ -237,7 +238,7 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void whenEveryInstanceIsDownEachIsTriedOnceAndTheLastFailureIsThrown() {
         OkHttpClient client = client(threeAttempts());
-        backends.all.forEach(Backends.Backend::close);
+        backends.all().forEach(LoopbackBackends.Backend::close);
 
         assertThatThrownBy(() -> get(client, "http://orders/items")).isInstanceOf(ConnectException.class);
 
@@ -259,7 +260,7 @@ class LoadBalancingInterceptorFailoverTest {
                 .addInterceptor(LoadBalancingInterceptor.builder().route("orders", orders)
                         .retry(Retry.of("orders", threeAttempts())).retryBudget(empty).build())
                 .build();
-        backends.all.forEach(Backends.Backend::close);
+        backends.all().forEach(LoopbackBackends.Backend::close);
 
         assertThatThrownBy(() -> get(client, "http://orders/items")).isInstanceOf(ConnectException.class);
 
@@ -271,7 +272,7 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void retriesDrawOnTheLoadBalancersDefaultBudget() {
         OkHttpClient client = client(threeAttempts());
-        backends.all.forEach(Backends.Backend::close);
+        backends.all().forEach(LoopbackBackends.Backend::close);
 
         assertThatThrownBy(() -> get(client, "http://orders/items")).isInstanceOf(ConnectException.class);
 
@@ -282,8 +283,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void retriedResponsesAreClosedAndTheCallerGetsAGoodOne() throws IOException {
         OkHttpClient client = client(retrying503(Duration.ofMillis(5)));
-        backends.get(0).behaviour = r -> new MockResponse.Builder().code(503).body("busy").build();
-        backends.get(1).behaviour = backends.get(0).behaviour;
+        backends.get(0).behaviour(r -> new MockResponse.Builder().code(503).body("busy").build());
+        backends.get(1).behaviour(backends.get(0).behaviour());
         List<String> answers = new ArrayList<>();
 
         for (int i = 0; i < 12; i++) {
@@ -299,14 +300,14 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void exhaustedResultRetriesHandTheLastResponseToTheCaller() throws IOException {
         OkHttpClient client = client(retrying503(Duration.ofMillis(5)));
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().code(503).body("busy " + b.address).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().code(503).body("busy " + b.address()).build());
         }
 
         String answer = get(client, "http://orders/items");
 
         assertThat(answer).startsWith("503 busy");
-        assertThat(backends.all).allSatisfy(b -> assertThat(b.log).hasSize(1));
+        assertThat(backends.all()).allSatisfy(b -> assertThat(b.log()).hasSize(1));
         assertPoolIdleAndNothingLeaked(client);
         Clients.shutdown(client);
     }
@@ -314,8 +315,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void cancelDuringTheBackoffEndsTheAsyncCallPromptly() {
         OkHttpClient client = client(retrying503(Duration.ofMinutes(1)));
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().code(503).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().code(503).build());
         }
         List<IOException> failures = new CopyOnWriteArrayList<>();
         Call call = enqueue(client, "http://orders/items", new CopyOnWriteArrayList<>(), failures);
@@ -333,8 +334,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void callTimeoutEndsTheBackoff() {
         OkHttpClient client = client(retrying503(Duration.ofMinutes(1))).newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().code(503).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().code(503).build());
         }
         long start = System.nanoTime();
 
@@ -350,8 +351,8 @@ class LoadBalancingInterceptorFailoverTest {
     @Test
     void canceledCallRecordsNothingOnTheInstance() {
         OkHttpClient client = client(threeAttempts());
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().headersDelay(10, TimeUnit.SECONDS).build());
         }
         List<IOException> failures = new CopyOnWriteArrayList<>();
         Call call = enqueue(client, "http://orders/slow", new CopyOnWriteArrayList<>(), failures);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
@@ -27,7 +28,7 @@ class LoadBalancingInterceptorHttpsTest {
     private final HeldCertificate root = new HeldCertificate.Builder().certificateAuthority(0).commonName("test root").build();
     private final HandshakeCertificates clientTls = new HandshakeCertificates.Builder()
             .addTrustedCertificate(root.certificate()).build();
-    private Backends backends;
+    private LoopbackBackends backends;
     private LoadBalancer orders;
     private OkHttpClient client;
 
@@ -48,7 +49,7 @@ class LoadBalancingInterceptorHttpsTest {
         HeldCertificate serverCert = new HeldCertificate.Builder().addSubjectAlternativeName(name).commonName(name)
                 .signedBy(root).build();
         HandshakeCertificates serverTls = new HandshakeCertificates.Builder().heldCertificate(serverCert).build();
-        backends = Backends.https(serverTls.sslSocketFactory());
+        backends = LoopbackBackends.https(serverTls.sslSocketFactory());
         orders = Clients.loadBalancer(backends.instances());
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(10)).build());
         client = new OkHttpClient.Builder()
@@ -68,14 +69,14 @@ class LoadBalancingInterceptorHttpsTest {
         }
 
         assertThat(answers).containsOnly("200 127.0.0.11", "200 127.0.0.12", "200 127.0.0.13");
-        for (Backends.Backend b : backends.all) {
-            assertThat(b.log).hasSize(10).allSatisfy(r -> {
+        for (LoopbackBackends.Backend b : backends.all()) {
+            assertThat(b.log()).hasSize(10).allSatisfy(r -> {
                 assertThat(r.getHandshakeServerNames()).containsExactly("orders.test");
                 assertThat(r.getVersion()).isEqualTo("HTTP/2");
-                assertThat(r.getHeaders().get(":authority")).isEqualTo("orders.test:" + backends.port); // HTTP/2's Host
+                assertThat(r.getHeaders().get(":authority")).isEqualTo("orders.test:" + backends.port()); // HTTP/2's Host
                 assertThat(r.getTarget()).isEqualTo("/orders/42");
             });
-            assertThat(b.connections()).as("connections to %s", b.address).isEqualTo(1);
+            assertThat(b.connections()).as("connections to %s", b.address()).isEqualTo(1);
         }
         assertThat(client.connectionPool().connectionCount()).isEqualTo(3);
     }
@@ -89,11 +90,11 @@ class LoadBalancingInterceptorHttpsTest {
             get(http1, "https://orders.test/x");
         }
 
-        for (Backends.Backend b : backends.all) {
-            assertThat(b.log).hasSize(2).allSatisfy(r -> {
+        for (LoopbackBackends.Backend b : backends.all()) {
+            assertThat(b.log()).hasSize(2).allSatisfy(r -> {
                 assertThat(r.getVersion()).isEqualTo("HTTP/1.1");
                 assertThat(r.getHandshakeServerNames()).containsExactly("orders.test");
-                assertThat(r.getHeaders().get("Host")).isEqualTo("orders.test:" + backends.port);
+                assertThat(r.getHeaders().get("Host")).isEqualTo("orders.test:" + backends.port());
             });
             assertThat(b.connections()).isEqualTo(1);
         }

@@ -5,14 +5,17 @@ import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static io.github.loadbalancer4j.okhttp.Clients.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;
@@ -31,13 +34,13 @@ import org.junit.jupiter.api.Test;
 
 class LoadBalancingInterceptorRoutingTest {
 
-    private Backends backends;
+    private LoopbackBackends backends;
     private LoadBalancer orders;
     private OkHttpClient client;
 
     @BeforeEach
     void start() throws IOException {
-        backends = Backends.http();
+        backends = LoopbackBackends.http();
         orders = Clients.loadBalancer(backends.instances());
         client = new OkHttpClient.Builder()
                 .addInterceptor(LoadBalancingInterceptor.builder().route("orders", orders).build())
@@ -60,13 +63,34 @@ class LoadBalancingInterceptorRoutingTest {
         }
 
         assertThat(answers).containsOnly("200 127.0.0.11", "200 127.0.0.12", "200 127.0.0.13");
-        for (Backends.Backend b : backends.all) {
-            assertThat(b.log).hasSize(3);
-            assertThat(b.log).allSatisfy(r -> {
+        for (LoopbackBackends.Backend b : backends.all()) {
+            assertThat(b.log()).hasSize(3);
+            assertThat(b.log()).allSatisfy(r -> {
                 assertThat(r.getTarget()).isEqualTo("/orders/42?full=true");
-                assertThat(r.getHeaders().get("Host")).isEqualTo(b.address + ":" + backends.port);
+                assertThat(r.getHeaders().get("Host")).isEqualTo(b.address() + ":" + backends.port());
             });
         }
+    }
+
+    @Test
+    void checkedExceptionSneakedByALaterInterceptorEndsTheLeaseAndReachesTheCaller() {
+        Exception sneaky = new Exception("thrown undeclared by a Kotlin interceptor");
+        OkHttpClient withKotlinInterceptor = client.newBuilder().addInterceptor(chain -> {
+            throw LoadBalancingInterceptorRoutingTest.<RuntimeException>rethrow(sneaky);
+        }).build();
+
+        Throwable thrown = catchThrowable(() -> withKotlinInterceptor.newCall(
+                new Request.Builder().url("http://orders/orders/42").build()).execute());
+
+        assertThat(thrown).isSameAs(sneaky);
+        assertThat(orders.getInstances()).extracting(InstanceStatus::inFlight).containsOnly(0);
+        assertThat(orders.getInstances()).extracting(s -> s.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                .containsExactlyInAnyOrder(1, 0, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
     }
 
     @Test
@@ -76,7 +100,7 @@ class LoadBalancingInterceptorRoutingTest {
             seenBelow.set(chain.request());
             return chain.proceed(chain.request());
         }).build();
-        String url = "http://127.0.0.12:" + backends.port + "/direct/path?q=1";
+        String url = "http://127.0.0.12:" + backends.port() + "/direct/path?q=1";
         Request request = new Request.Builder().url(url).header("X-Trace", "abc").build();
 
         try (Response response = spying.newCall(request).execute()) {
@@ -84,10 +108,10 @@ class LoadBalancingInterceptorRoutingTest {
         }
 
         assertThat(seenBelow.get()).isSameAs(request);
-        assertThat(backends.get(1).log).singleElement().satisfies(r -> {
+        assertThat(backends.get(1).log()).singleElement().satisfies(r -> {
             assertThat(r.getTarget()).isEqualTo("/direct/path?q=1");
             assertThat(r.getHeaders().get("X-Trace")).isEqualTo("abc");
-            assertThat(r.getHeaders().get("Host")).isEqualTo("127.0.0.12:" + backends.port);
+            assertThat(r.getHeaders().get("Host")).isEqualTo("127.0.0.12:" + backends.port());
         });
         assertThat(backends.totalRequests()).isEqualTo(1);
         assertThat(orders.getInstances()).allSatisfy(s -> assertThat(s.circuitBreaker().getMetrics().getNumberOfBufferedCalls()).isZero());
@@ -99,8 +123,8 @@ class LoadBalancingInterceptorRoutingTest {
             get(client, "http://orders/ping");
         }
 
-        for (Backends.Backend b : backends.all) {
-            assertThat(b.log).hasSize(20);
+        for (LoopbackBackends.Backend b : backends.all()) {
+            assertThat(b.log()).hasSize(20);
             assertThat(b.connections()).isEqualTo(1);
         }
         assertThat(client.connectionPool().connectionCount()).isEqualTo(3);
@@ -130,13 +154,13 @@ class LoadBalancingInterceptorRoutingTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == 6);
         assertThat(failures).isEmpty();
         assertThat(answers).containsOnly("127.0.0.11", "127.0.0.12", "127.0.0.13");
-        assertThat(backends.all).allSatisfy(b -> assertThat(b.log).hasSize(2));
+        assertThat(backends.all()).allSatisfy(b -> assertThat(b.log()).hasSize(2));
     }
 
     @Test
     void failureStatusesOpenTheBreakerWhileTheCallerStillGetsTheResponse() throws IOException {
-        Backends.Backend sick = backends.get(1);
-        sick.behaviour = r -> new MockResponse.Builder().code(503).body("sick").build();
+        LoopbackBackends.Backend sick = backends.get(1);
+        sick.behaviour(r -> new MockResponse.Builder().code(503).body("sick").build());
         List<String> answers = new ArrayList<>();
 
         for (int i = 0; i < 30; i++) {
@@ -145,7 +169,7 @@ class LoadBalancingInterceptorRoutingTest {
 
         CircuitBreaker breaker = breakerOf(orders, backends.instances().get(1));
         assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
-        assertThat(sick.log).hasSize(4); // the window's 4 calls, then no more
+        assertThat(sick.log()).hasSize(4); // the window's 4 calls, then no more
         assertThat(answers).filteredOn(a -> a.startsWith("503")).hasSize(4).containsOnly("503 sick");
         assertThat(answers).filteredOn(a -> a.startsWith("200")).hasSize(26);
     }
@@ -154,8 +178,8 @@ class LoadBalancingInterceptorRoutingTest {
     void customFailureStatusesCountOnlyThoseStatuses() throws IOException {
         OkHttpClient only429 = new OkHttpClient.Builder().addInterceptor(LoadBalancingInterceptor.builder()
                 .route("orders", orders).failureStatus(code -> code == 429).build()).build();
-        backends.get(0).behaviour = r -> new MockResponse.Builder().code(500).build();
-        backends.get(1).behaviour = r -> new MockResponse.Builder().code(429).build();
+        backends.get(0).behaviour(r -> new MockResponse.Builder().code(500).build());
+        backends.get(1).behaviour(r -> new MockResponse.Builder().code(429).build());
 
         for (int i = 0; i < 6; i++) {
             get(only429, "http://orders/x");
@@ -168,7 +192,7 @@ class LoadBalancingInterceptorRoutingTest {
 
     @Test
     void ioExceptionIsAFailureOfThatInstanceAndReachesTheCaller() {
-        backends.get(2).behaviour = r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+        backends.get(2).behaviour(r -> new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
         List<Exception> failures = new ArrayList<>();
 
         for (int i = 0; i < 3; i++) {
@@ -188,8 +212,8 @@ class LoadBalancingInterceptorRoutingTest {
     @Test
     void callTimeoutCountsAsAFailureOfTheSlowInstance() {
         OkHttpClient impatient = client.newBuilder().callTimeout(300, TimeUnit.MILLISECONDS).build();
-        for (Backends.Backend b : backends.all) {
-            b.behaviour = r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build();
+        for (LoopbackBackends.Backend b : backends.all()) {
+            b.behaviour(r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build());
         }
 
         assertThatThrownBy(() -> get(impatient, "http://orders/x")).isInstanceOf(java.io.InterruptedIOException.class);
@@ -202,7 +226,7 @@ class LoadBalancingInterceptorRoutingTest {
 
     @Test
     void latencyOfTheResponseFeedsTheInstance() throws IOException {
-        backends.get(0).behaviour = r -> new MockResponse.Builder().headersDelay(300, TimeUnit.MILLISECONDS).body("slow").build();
+        backends.get(0).behaviour(r -> new MockResponse.Builder().headersDelay(300, TimeUnit.MILLISECONDS).body("slow").build());
 
         for (int i = 0; i < 3; i++) {
             get(client, "http://orders/x");
@@ -233,7 +257,7 @@ class LoadBalancingInterceptorRoutingTest {
         OkHttpClient wrong = new OkHttpClient.Builder()
                 .addNetworkInterceptor(LoadBalancingInterceptor.builder().route("orders", orders).build()).build();
 
-        assertThatThrownBy(() -> get(wrong, "http://127.0.0.11:" + backends.port + "/x"))
+        assertThatThrownBy(() -> get(wrong, "http://127.0.0.11:" + backends.port() + "/x"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("must be an application interceptor")
                 .hasMessageContaining("addInterceptor");
@@ -268,11 +292,11 @@ class LoadBalancingInterceptorRoutingTest {
         registry.loadBalancer("billing", InstanceSource.of(backends.instances().get(2)));
 
         String billing = get(c, "http://billing/invoices");
-        String direct = get(c, "http://127.0.0.11:" + backends.port + "/direct");
+        String direct = get(c, "http://127.0.0.11:" + backends.port() + "/direct");
 
         assertThat(billing).isEqualTo("200 127.0.0.13");
         assertThat(direct).isEqualTo("200 127.0.0.11");
-        assertThat(backends.get(2).log).singleElement().satisfies(r -> assertThat(r.getTarget()).isEqualTo("/invoices"));
+        assertThat(backends.get(2).log()).singleElement().satisfies(r -> assertThat(r.getTarget()).isEqualTo("/invoices"));
         Clients.shutdown(c);
         registry.getAllLoadBalancers().forEach(LoadBalancer::close);
     }

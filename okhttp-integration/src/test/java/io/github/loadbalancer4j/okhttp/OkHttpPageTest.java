@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.io.IOException;
@@ -29,7 +30,7 @@ class OkHttpPageTest {
 
     @Test
     void theServiceIsCalledByItsNameAndFailsOverFromTheInstanceThatIsDown() throws IOException {
-        try (Backends backends = Backends.http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
             backends.get(1).close();
             InstanceSource source = InstanceSource.of(backends.instances());
 
@@ -44,8 +45,8 @@ class OkHttpPageTest {
                 }
             }
 
-            assertThat(backends.get(0).log.size() + backends.get(2).log.size()).as("each call answered once").isEqualTo(4);
-            assertThat(backends.all).flatExtracting(b -> b.log).extracting(RecordedRequest::getTarget).containsOnly("/orders/42");
+            assertThat(backends.get(0).log().size() + backends.get(2).log().size()).as("each call answered once").isEqualTo(4);
+            assertThat(backends.all()).flatExtracting(b -> b.log()).extracting(RecordedRequest::getTarget).containsOnly("/orders/42");
             assertThat(retry.getMetrics().getNumberOfFailedCallsWithoutRetryAttempt()
                     + retry.getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isZero();
             Clients.shutdown(client);
@@ -55,7 +56,7 @@ class OkHttpPageTest {
 
     @Test
     void httpHealthChecksFindTheInstancesHealthy() throws IOException {
-        try (Backends backends = Backends.http()) {
+        try (LoopbackBackends backends = LoopbackBackends.http()) {
             OkHttpClient client = new OkHttpClient();
             InstanceSource source = InstanceSource.of(backends.instances());
 
@@ -67,7 +68,7 @@ class OkHttpPageTest {
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(orders.getInstances())
                     .extracting(InstanceStatus::health).containsOnly(InstanceStatus.Health.HEALTHY));
-            assertThat(backends.all).allSatisfy(b -> assertThat(b.log).extracting(RecordedRequest::getMethod, RecordedRequest::getTarget)
+            assertThat(backends.all()).allSatisfy(b -> assertThat(b.log()).extracting(RecordedRequest::getMethod, RecordedRequest::getTarget)
                     .contains(tuple("HEAD", "/health")));
             assertThat(https).hasToString("OkHttpHealthChecker{HEAD /health, https as orders.example.com}");
             orders.close();

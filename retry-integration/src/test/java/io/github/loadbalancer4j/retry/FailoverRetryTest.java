@@ -11,6 +11,7 @@ import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
@@ -35,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +47,8 @@ class FailoverRetryTest {
     /** Breakers that record nothing as a failure, so that every instance stays available. */
     private static final CircuitBreakerConfig NEVER_OPENS = CircuitBreakerConfig.custom().recordException(e -> false).build();
 
-    private final ManualTicker ticker = new ManualTicker();
+    private final MutableClock clock = new MutableClock();
+    private final LongSupplier ticker = clock.ticker();
     private final List<LoadBalancer> loadBalancers = new ArrayList<>();
 
     @AfterEach

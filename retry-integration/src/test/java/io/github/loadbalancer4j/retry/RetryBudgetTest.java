@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent;
+import io.github.loadbalancer4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class RetryBudgetTest {
 
-    private final ManualTicker ticker = new ManualTicker();
+    private final MutableClock clock = new MutableClock();
+    private final LongSupplier ticker = clock.ticker();
 
     @Test
     void defaultsAreTwentyPercentPlusTenASecondOverTenSeconds() {
@@ -70,9 +73,9 @@ class RetryBudgetTest {
         }
         double before = budget.getBalance();
 
-        ticker.advance(Duration.ofSeconds(9));
+        clock.advance(Duration.ofSeconds(9));
         double withinTtl = budget.getBalance();
-        ticker.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         double afterTtl = budget.getBalance();
 
         assertThat(before).isEqualTo(10 + 50 - 60);
@@ -86,12 +89,12 @@ class RetryBudgetTest {
         RetryBudget budget = RetryBudget.custom().percentCanRetry(1.0).minRetriesPerSecond(0)
                 .ttl(Duration.ofSeconds(10)).ticker(ticker).build();
         budget.deposit(); // at 0 s
-        ticker.advance(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
         budget.deposit(); // at 5 s
 
-        ticker.advance(Duration.ofSeconds(5)); // 10 s: the first call is forgotten
+        clock.advance(Duration.ofSeconds(5)); // 10 s: the first call is forgotten
         double afterFirstExpired = budget.getBalance();
-        ticker.advance(Duration.ofSeconds(5)); // 15 s: both forgotten
+        clock.advance(Duration.ofSeconds(5)); // 15 s: both forgotten
         double afterBothExpired = budget.getBalance();
 
         assertThat(afterFirstExpired).isEqualTo(1.0);

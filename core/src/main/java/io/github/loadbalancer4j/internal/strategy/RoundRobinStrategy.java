@@ -22,7 +22,10 @@ public final class RoundRobinStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        return newSelector(NAME, available.toArray());
+        Candidate[] candidates = available.toArray();
+        Weights warming = Weights.ofSlowStart(candidates);
+        // While an instance is in slow start, its turns follow its ramp: weighted round robin over the factors.
+        return warming == null ? newSelector(NAME, candidates) : WeightedRoundRobinStrategy.newSelector(NAME, warming);
     }
 
     /** Round robin over {@code candidates}, for strategies that fall back to it; the array is not copied. */

@@ -37,9 +37,13 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        Weights w = Weights.of(available);
+        return newSelector(NAME, Weights.of(available));
+    }
+
+    /** Weighted round robin over {@code w}, named {@code strategy}; also round robin's, during slow start. */
+    static Selector newSelector(String strategy, Weights w) {
         if (w.size() <= 1 || w.uniform) {
-            return RoundRobinStrategy.newSelector(NAME, w.candidates);
+            return RoundRobinStrategy.newSelector(strategy, w.candidates);
         }
         long[] turns = turns(w.weights);
         long period = 0;
@@ -47,9 +51,9 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
             period += t;
         }
         if (period <= MAX_SCHEDULE) {
-            return new ScheduleSelector(schedule(w.candidates, turns, (int) period), w.size());
+            return new ScheduleSelector(strategy, schedule(w.candidates, turns, (int) period), w.size());
         }
-        return new GoldenRatioSelector(w.candidates, w.weights);
+        return new GoldenRatioSelector(strategy, w.candidates, w.weights);
     }
 
     /** The weights as the smallest integers in the same ratio (fractional weights rounded first). */
@@ -138,12 +142,14 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
     }
 
     private static final class ScheduleSelector implements Selector {
+        private final String strategy;
         private final Candidate[] schedule;
         private final int candidates;
         // A random start, so that a selector rebuilt often does not favour the head of the schedule.
         private final AtomicInteger next = new AtomicInteger(Randomness.current().nextInt(1 << 30));
 
-        ScheduleSelector(Candidate[] schedule, int candidates) {
+        ScheduleSelector(String strategy, Candidate[] schedule, int candidates) {
+            this.strategy = strategy;
             this.schedule = schedule;
             this.candidates = candidates;
         }
@@ -155,18 +161,20 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
         @Override
         public String toString() {
-            return NAME + '{' + candidates + " candidates, a schedule of " + schedule.length + '}';
+            return strategy + '{' + candidates + " candidates, a schedule of " + schedule.length + '}';
         }
     }
 
     private static final class GoldenRatioSelector implements Selector {
+        private final String strategy;
         private final Candidate[] candidates;
         /** cumulative[i] = weights[0] + ... + weights[i]. */
         private final double[] cumulative;
         private final double total;
         private final AtomicLong next = new AtomicLong(Randomness.current().nextLong());
 
-        GoldenRatioSelector(Candidate[] candidates, double[] weights) {
+        GoldenRatioSelector(String strategy, Candidate[] candidates, double[] weights) {
+            this.strategy = strategy;
             this.candidates = candidates;
             this.cumulative = new double[weights.length];
             double sum = 0;
@@ -196,7 +204,7 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
         @Override
         public String toString() {
-            return NAME + '{' + candidates.length + " candidates, golden-ratio sequence}";
+            return strategy + '{' + candidates.length + " candidates, golden-ratio sequence}";
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.loadbalancer4j.dns;
+package io.github.loadbalancer4j.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +12,7 @@ import javax.net.ServerSocketFactory;
  * in more than one write; with Nagle's algorithm on, each keep-alive call then waits for the
  * client's delayed ACK (about 40 ms a call here instead of well under 1 ms).
  */
-final class NoDelayServerSocketFactory extends ServerSocketFactory {
+public final class NoDelayServerSocketFactory extends ServerSocketFactory {
 
     @Override
     public ServerSocket createServerSocket() throws IOException {

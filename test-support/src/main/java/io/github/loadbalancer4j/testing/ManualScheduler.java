@@ -1,4 +1,4 @@
-package io.github.loadbalancer4j;
+package io.github.loadbalancer4j.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A scheduler in virtual time: tasks run on the test's thread when {@link #advance(Duration)} moves
- * time past them. Only what health checking uses is supported.
+ * time past them. One-shot {@code schedule(Runnable)} and {@code execute} are supported (what health
+ * checking and the asynchronous failover use); the periodic forms throw.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>(
             (x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.seq, y.seq));
@@ -23,11 +24,22 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     private long sequence;
     private boolean shutdown;
 
-    synchronized int pending() {
+    /** @return how far virtual time has moved since the scheduler was made */
+    public synchronized Duration elapsed() {
+        return Duration.ofNanos(now);
+    }
+
+    /** @return tasks scheduled and neither run nor cancelled */
+    public synchronized int pending() {
         return (int) queue.stream().filter(t -> !t.cancelled).count();
     }
 
-    void advance(Duration duration) {
+    /**
+     * Moves virtual time forward, running on this thread every task due by then, in time order.
+     *
+     * @param duration how far
+     */
+    public void advance(Duration duration) {
         long until;
         synchronized (this) {
             until = now + duration.toNanos();
@@ -58,17 +70,17 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException("not used by health checking");
+        throw new UnsupportedOperationException("schedule(Callable) (expected: schedule(Runnable))");
     }
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        throw new UnsupportedOperationException("not used by health checking");
+        throw new UnsupportedOperationException("periodic tasks (expected: one-shot schedule(Runnable))");
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit) {
-        throw new UnsupportedOperationException("not used by health checking");
+        throw new UnsupportedOperationException("periodic tasks (expected: one-shot schedule(Runnable))");
     }
 
     @Override

@@ -1,0 +1,192 @@
+package io.github.loadbalancer4j.testing;
+
+import io.github.loadbalancer4j.ServiceInstance;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLSocketFactory;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Real HTTP servers (MockWebServer, TCP_NODELAY) on 127.0.0.11, .12 and .13, all on the same port,
+ * so that only the address tells the instances apart (OkHttp's address pinning carries no port).
+ * Each backend logs the requests it received and answers with a behaviour a test can change while
+ * calls run; by default 200 with its own address as the body (an empty body for HEAD).
+ */
+public final class LoopbackBackends implements AutoCloseable {
+
+    /** The loopback addresses the backends listen on, in order. */
+    public static final List<String> ADDRESSES = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
+
+    private final List<Backend> all;
+    private final int port;
+
+    private LoopbackBackends(List<Backend> started, int port) {
+        this.all = List.copyOf(started);
+        this.port = port;
+    }
+
+    /**
+     * Starts three plain-HTTP backends.
+     *
+     * @return the running backends
+     * @throws IOException if no common free port was found in 10 tries
+     */
+    public static LoopbackBackends http() throws IOException {
+        return start(ADDRESSES.size(), null);
+    }
+
+    /**
+     * Starts backends on the first {@code count} addresses of {@link #ADDRESSES}.
+     *
+     * @param count 1 to 3
+     * @return the running backends
+     * @throws IOException if no common free port was found in 10 tries
+     */
+    public static LoopbackBackends http(int count) throws IOException {
+        return start(count, null);
+    }
+
+    /**
+     * Starts three HTTPS backends.
+     *
+     * @param serverTls the servers' TLS socket factory (e.g. from okhttp-tls {@code HandshakeCertificates})
+     * @return the running backends
+     * @throws IOException if no common free port was found in 10 tries
+     */
+    public static LoopbackBackends https(SSLSocketFactory serverTls) throws IOException {
+        return start(ADDRESSES.size(), serverTls);
+    }
+
+    private static LoopbackBackends start(int count, @Nullable SSLSocketFactory tls) throws IOException {
+        if (count < 1 || count > ADDRESSES.size()) {
+            throw new IllegalArgumentException("count: " + count + " (expected: 1-" + ADDRESSES.size() + ")");
+        }
+        IOException last = null;
+        for (int tries = 0; tries < 10; tries++) {
+            List<Backend> started = new ArrayList<>();
+            try {
+                int port = 0;
+                for (String address : ADDRESSES.subList(0, count)) {
+                    Backend b = new Backend(address, tls);
+                    started.add(b);
+                    b.server.start(InetAddress.getByName(address), port);
+                    port = b.server.getPort();
+                }
+                return new LoopbackBackends(started, port);
+            } catch (BindException e) {
+                last = e; // the port was free on .11 but not on .12 or .13: try another one
+                started.forEach(Backend::close);
+            }
+        }
+        throw last;
+    }
+
+    /**
+     * @param index 0 for 127.0.0.11, 1 for .12, 2 for .13
+     * @return that backend
+     */
+    public Backend get(int index) {
+        return all.get(index);
+    }
+
+    /** @return every backend, in address order */
+    public List<Backend> all() {
+        return all;
+    }
+
+    /** @return the port all backends listen on */
+    public int port() {
+        return port;
+    }
+
+    /** @return the backends as instances ({@code 127.0.0.1x:port}) */
+    public List<ServiceInstance> instances() {
+        return all.stream().map(b -> ServiceInstance.of(b.address, port)).collect(Collectors.toList());
+    }
+
+    /** @return requests received by all backends together */
+    public int totalRequests() {
+        return all.stream().mapToInt(b -> b.log.size()).sum();
+    }
+
+    @Override
+    public void close() {
+        all.forEach(Backend::close);
+    }
+
+    /** One server and its request log. */
+    public static final class Backend {
+        private final String address;
+        private final MockWebServer server = new MockWebServer();
+        private final List<RecordedRequest> log = new CopyOnWriteArrayList<>();
+        private volatile Function<RecordedRequest, MockResponse> behaviour;
+
+        Backend(String address, @Nullable SSLSocketFactory tls) {
+            this.address = address;
+            // MockWebServer would write a body after a HEAD too, and spoil the pooled connection.
+            this.behaviour = r -> "HEAD".equals(r.getMethod())
+                    ? new MockResponse.Builder().code(200).build()
+                    : new MockResponse.Builder().code(200).body(address).build();
+            server.setServerSocketFactory(new NoDelayServerSocketFactory());
+            if (tls != null) {
+                server.useHttps(tls);
+            }
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    log.add(request);
+                    return behaviour.apply(request);
+                }
+            });
+        }
+
+        /** @return the address it listens on, e.g. {@code 127.0.0.11} */
+        public String address() {
+            return address;
+        }
+
+        /** @return the server */
+        public MockWebServer server() {
+            return server;
+        }
+
+        /** @return the requests received so far, oldest first (a live, thread-safe view) */
+        public List<RecordedRequest> log() {
+            return log;
+        }
+
+        /** @return how the backend answers now */
+        public Function<RecordedRequest, MockResponse> behaviour() {
+            return behaviour;
+        }
+
+        /**
+         * Changes how the backend answers from the next request on.
+         *
+         * @param behaviour the answer to each request
+         */
+        public void behaviour(Function<RecordedRequest, MockResponse> behaviour) {
+            this.behaviour = behaviour;
+        }
+
+        /** @return how many connections the server accepted that carried a request */
+        public long connections() {
+            return log.stream().mapToInt(RecordedRequest::getConnectionIndex).distinct().count();
+        }
+
+        /** Stops the server. */
+        public void close() {
+            server.close();
+        }
+    }
+}

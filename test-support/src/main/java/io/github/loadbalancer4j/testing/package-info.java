@@ -1,0 +1,11 @@
+/**
+ * Shared test fixtures for every loadbalancer4j module's tests: virtual time ({@link
+ * io.github.loadbalancer4j.testing.MutableClock}, {@link io.github.loadbalancer4j.testing.ManualScheduler}),
+ * real loopback HTTP servers ({@link io.github.loadbalancer4j.testing.LoopbackBackends},
+ * {@link io.github.loadbalancer4j.testing.NoDelayServerSocketFactory}) and a recording listener
+ * ({@link io.github.loadbalancer4j.testing.RecordingListener}). Not published.
+ */
+@NullMarked
+package io.github.loadbalancer4j.testing;
+
+import org.jspecify.annotations.NullMarked;

@@ -64,10 +64,12 @@ class EtcdInstanceSourceCloseTest {
     void closeAfterALostWatchAlsoEndsJetcdsOwnRetryThread() throws Exception {
         URI etcd = URI.create(endpoint);
         try (TcpProxy proxy = TcpProxy.start(new InetSocketAddress(etcd.getHost(), etcd.getPort()))) {
+            long watchersBefore = SharedEtcd.watchers(endpoint);
             ThreadWatch threads = ThreadWatch.start();
             EtcdInstanceSource source = EtcdInstanceSource.builder(prefix).endpoints("http://127.0.0.1:" + proxy.port()).build();
             RecordingListener listener = new RecordingListener();
             source.subscribe(listener);
+            await().atMost(WAIT).until(() -> SharedEtcd.watchers(endpoint) == watchersBefore + 1);
             proxy.cut(); // jetcd answers the lost stream by scheduling a resume on a thread of its own
             await().atMost(WAIT).until(() -> !listener.failures().isEmpty());
             await().atMost(WAIT).until(() -> !threads.startedSince("jetcd-watch-").isEmpty());

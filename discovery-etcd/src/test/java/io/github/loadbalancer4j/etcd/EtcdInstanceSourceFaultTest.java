@@ -71,11 +71,17 @@ class EtcdInstanceSourceFaultTest {
         lb.getEventPublisher().onDiscoveryFailed(event -> discoveryFailed.add(event.getCause()));
     }
 
+    /** Waits until etcd serves the source's watch: the faults then hit a running watch. */
+    private void awaitWatchRunning() {
+        await().atMost(WAIT).until(() -> SharedEtcd.watchers(etcd.endpoint()) == 1);
+    }
+
     @Test
     void stoppedEtcdKeepsTheListAndChangesMadeMeanwhileArriveOnceItIsBack() throws Exception {
         registrar.register("a", "127.0.0.11:8080");
         registrar.register("b", "127.0.0.12:8080");
         follow(throughProxy());
+        awaitWatchRunning();
 
         etcd.stop();
         await().atMost(WAIT).until(() -> !discoveryFailed.isEmpty());
@@ -104,6 +110,7 @@ class EtcdInstanceSourceFaultTest {
     void compactionPastTheWatchedRevisionMakesAFullRead() {
         registrar.register("a", "127.0.0.11:8080");
         follow(throughProxy());
+        awaitWatchRunning();
 
         proxy.cut();
         await().atMost(WAIT).until(() -> !listener.failures().isEmpty());
@@ -126,6 +133,7 @@ class EtcdInstanceSourceFaultTest {
     void lostWatchRepublishesTheUnchangedListWhenItRunsAgain() {
         registrar.register("a", "127.0.0.11:8080");
         follow(throughProxy());
+        awaitWatchRunning();
 
         proxy.cut();
         await().atMost(WAIT).until(() -> !listener.failures().isEmpty());

@@ -19,12 +19,7 @@ import io.github.loadbalancer4j.etcd.UnreadableEntryException;
 import io.github.loadbalancer4j.internal.DaemonThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -94,7 +89,6 @@ public final class PrefixWatcher implements AutoCloseable {
     private final Watch watch;
     private final String prefix;
     private final ByteSequence prefixKey;
-    private final EtcdInstanceMapper mapper;
     private final Sink sink;
     private final Settings settings;
     private final DaemonThreads threads;
@@ -104,7 +98,7 @@ public final class PrefixWatcher implements AutoCloseable {
     private volatile List<UnreadableEntryException> unreadable = List.of();
 
     // Confined to the executor's thread.
-    private final Map<String, Entry> entries = new TreeMap<>();
+    private final PrefixEntries entries;
     /** Every change up to this revision is in {@link #entries}. */
     private long revision;
     /** Bumped whenever the current read or watch is given up; callbacks of older ones are dropped. */
@@ -114,8 +108,6 @@ public final class PrefixWatcher implements AutoCloseable {
     /** A failure was reported since the last list: the next list is published even if unchanged. */
     private boolean failing;
     private Duration nextDelay;
-    /** Unreadable keys already reported, with the revision of the value that was reported. */
-    private Map<String, Long> reported = Map.of();
 
     /**
      * Creates the watcher; nothing happens before {@link #start()}.
@@ -132,7 +124,7 @@ public final class PrefixWatcher implements AutoCloseable {
         this.watch = requireNonNull(watch, "watch");
         this.prefix = requireNonNull(prefix, "prefix");
         this.prefixKey = ByteSequence.from(prefix, StandardCharsets.UTF_8);
-        this.mapper = requireNonNull(mapper, "mapper");
+        this.entries = new PrefixEntries(prefix, requireNonNull(mapper, "mapper"));
         this.sink = requireNonNull(sink, "sink");
         this.settings = requireNonNull(settings, "settings");
         this.nextDelay = settings.retryInitial;
@@ -198,10 +190,7 @@ public final class PrefixWatcher implements AutoCloseable {
             retryLater(this::read);
             return;
         }
-        entries.clear();
-        for (KeyValue kv : response.getKvs()) {
-            entries.put(kv.getKey().toString(StandardCharsets.UTF_8), read(kv));
-        }
+        entries.replaceAll(response.getKvs());
         revision = response.getHeader().getRevision();
         nextDelay = settings.retryInitial;
         publishCurrent();
@@ -255,14 +244,13 @@ public final class PrefixWatcher implements AutoCloseable {
             if (modRevision <= floor) {
                 continue;
             }
-            String key = kv.getKey().toString(StandardCharsets.UTF_8);
             switch (event.getEventType()) {
                 case PUT:
-                    entries.put(key, read(kv));
+                    entries.put(kv);
                     changed = true;
                     break;
                 case DELETE:
-                    changed |= entries.remove(key) != null;
+                    changed |= entries.remove(kv);
                     break;
                 default:
                     break;
@@ -324,37 +312,11 @@ public final class PrefixWatcher implements AutoCloseable {
         return generation;
     }
 
-    private Entry read(KeyValue kv) {
-        String key = kv.getKey().toString(StandardCharsets.UTF_8);
-        String value = kv.getValue().toString(StandardCharsets.UTF_8);
-        try {
-            return new Entry(mapper.map(key, value), null, kv.getModRevision());
-        } catch (RuntimeException e) {
-            return new Entry(null, new UnreadableEntryException(prefix, key, value, kv.getModRevision(), e), kv.getModRevision());
-        }
-    }
-
     private void publishCurrent() {
-        List<ServiceInstance> instances = new ArrayList<>(entries.size());
-        List<UnreadableEntryException> bad = new ArrayList<>();
-        Map<String, Long> nowBad = new HashMap<>();
-        entries.forEach((key, entry) -> {
-            if (entry.instance != null) {
-                instances.add(entry.instance);
-            } else if (entry.failure != null) {
-                bad.add(entry.failure);
-                nowBad.put(key, entry.modRevision);
-            }
-        });
-        unreadable = List.copyOf(bad);
+        unreadable = List.copyOf(entries.unreadable());
         failing = false;
-        sink.instances(instances);
-        for (UnreadableEntryException failure : bad) {
-            if (!Objects.equals(reported.get(failure.key()), failure.modRevision())) {
-                sink.failure(failure);
-            }
-        }
-        reported = nowBad;
+        sink.instances(entries.instances());
+        entries.takeUnreported().forEach(sink::failure);
         firstList.complete(null);
     }
 
@@ -426,19 +388,6 @@ public final class PrefixWatcher implements AutoCloseable {
     @Override
     public String toString() {
         return "PrefixWatcher{" + prefix + "}";
-    }
-
-    /** A key's value as read: an instance, a failure, or neither (left out by the mapper). */
-    private static final class Entry {
-        final @Nullable ServiceInstance instance;
-        final @Nullable UnreadableEntryException failure;
-        final long modRevision;
-
-        Entry(@Nullable ServiceInstance instance, @Nullable UnreadableEntryException failure, long modRevision) {
-            this.instance = instance;
-            this.failure = failure;
-            this.modRevision = modRevision;
-        }
     }
 
     /** Hands jetcd's callbacks, tagged with the watch's generation, to the watcher's thread. */

@@ -23,8 +23,6 @@ import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The healthy instances of a service registered in Consul, followed with blocking queries on
@@ -90,7 +88,6 @@ public final class ConsulInstanceSource extends AbstractInstanceSource {
     /** The largest wait after failures in a row, by default. */
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(60);
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConsulInstanceSource.class);
     private static final AtomicInteger SOURCES = new AtomicInteger();
     private static final Duration JOIN_BOUND = Duration.ofSeconds(5);
 
@@ -150,25 +147,14 @@ public final class ConsulInstanceSource extends AbstractInstanceSource {
     }
 
     /**
-     * Registers a listener: it gets the current list at once and, as an
-     * {@link UnreadableConsulEntryException} each, the entries of the last answer that could not be
-     * read (so a listener added after the source started still learns of them); then every change and
-     * failure.
+     * The entries of the last answer that could not be read, one {@link UnreadableConsulEntryException}
+     * each: a listener that subscribes is told of them after the list.
      *
-     * @param listener the listener; exceptions it throws are caught
-     * @return closing it unsubscribes the listener
+     * @return the failures of the entries unreadable now
      */
     @Override
-    public Subscription subscribe(Listener listener) {
-        Subscription subscription = super.subscribe(listener);
-        for (UnreadableConsulEntryException failure : watch.currentUnreadable()) {
-            try {
-                listener.onDiscoveryFailure(failure);
-            } catch (RuntimeException e) {
-                LOG.warn("Instance source listener {} failed on a discovery failure", listener, e);
-            }
-        }
-        return subscription;
+    protected List<UnreadableConsulEntryException> standingFailures() {
+        return watch.currentUnreadable();
     }
 
     /**

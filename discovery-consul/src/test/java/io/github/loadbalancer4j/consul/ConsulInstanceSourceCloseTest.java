@@ -86,7 +86,7 @@ class ConsulInstanceSourceCloseTest {
             int queries = consul.requests().size() + ThreadLocalRandom.current().nextInt(1, 6);
             ConsulInstanceSource source = ConsulInstanceSource.builder("orders").address(consul.address())
                     .waitTime(Duration.ofMillis(2)).rateLimit(Duration.ZERO, 1).build();
-            await().atMost(BOUND).until(() -> consul.requests().size() >= queries);
+            await().atMost(BOUND).pollInterval(Duration.ofMillis(2)).until(() -> consul.requests().size() >= queries);
 
             long start = System.nanoTime();
             source.close();

@@ -321,4 +321,22 @@ class ConsulInstanceSourceTest {
                 .containsEntry("consul.service-id", "orders-1").containsEntry("consul.datacenter", "dc1");
         assertThat(source.instances().get(1).id()).isEqualTo("127.0.0.12:8080");
     }
+
+    @Test
+    void oneAddressRegisteredTwiceIsCollapsedAndReported() {
+        consul.register("orders", "orders-1", "node-a", "127.0.0.11", "", 8080, List.of(), Map.of());
+        consul.register("orders", "orders-1-again", "node-b", "10.0.0.2", "127.0.0.11", 8080, List.of(), Map.of());
+        RecordingListener listener = new RecordingListener();
+
+        source = builder().build();
+        source.subscribe(listener);
+        consul.register("orders", "orders-2", "127.0.0.12", 8080);
+        await().atMost(BOUND).until(() -> listener.lists().size() == 2);
+
+        assertThat(source.instances()).extracting(ServiceInstance::id).containsExactly("127.0.0.11:8080", "127.0.0.12:8080");
+        assertThat(source.instances().get(0).metadata()).containsEntry("consul.service-id", "orders-1");
+        assertThat(listener.duplicates()).singleElement()
+                .satisfies(dropped -> assertThat(dropped).singleElement()
+                        .satisfies(i -> assertThat(i.metadata()).containsEntry("consul.service-id", "orders-1-again")));
+    }
 }

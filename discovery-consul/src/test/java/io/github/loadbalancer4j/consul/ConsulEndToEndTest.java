@@ -7,16 +7,11 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.CallLoop;
 import io.github.loadbalancer4j.testing.LoopbackBackends;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -54,7 +49,7 @@ class ConsulEndToEndTest {
     }
 
     @Test
-    void callsFollowRegistrationsFailingChecksAndDeregistrationsWithNoneLost() throws Exception {
+    void callsFollowRegistrationsFailingChecksAndDeregistrationsWithNoneLost() {
         int port = backends.port();
         consul.register("orders", "orders-11", "127.0.0.11", port);
         consul.register("orders", "orders-12", "127.0.0.12", port);
@@ -63,10 +58,9 @@ class ConsulEndToEndTest {
         LoadBalancer lb = LoadBalancer.of("orders", source,
                 LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         Supplier<String> getOrder = LoadBalancer.decorateSupplier(lb, this::get);
-        Calls calls = new Calls(getOrder);
+        CallLoop calls = CallLoop.start(CALLERS, getOrder);
 
         try {
-            calls.start();
             await().atMost(BOUND).until(() -> calls.servedBy("127.0.0.11") > 0 && calls.servedBy("127.0.0.12") > 0);
             consul.register("orders", "orders-13", "127.0.0.13", port);
             await().atMost(BOUND).until(() -> calls.servedBy("127.0.0.13") > 0);
@@ -74,26 +68,26 @@ class ConsulEndToEndTest {
             awaitRemoved(lb, "127.0.0.12", calls);
             consul.deregister("orders", "orders-11");
             awaitRemoved(lb, "127.0.0.11", calls);
-            int completed = calls.completed.get();
-            await().atMost(BOUND).until(() -> calls.completed.get() >= completed + 200);
+            int completed = calls.completed();
+            await().atMost(BOUND).until(() -> calls.completed() >= completed + 200);
         } finally {
-            calls.stop();
+            calls.close();
             lb.close();
             source.close();
         }
 
-        assertThat(calls.failures).isEmpty();
-        assertThat(calls.servedAfterRemoval.get("127.0.0.12")).doesNotContainKey("127.0.0.12");
-        assertThat(calls.servedAfterRemoval.get("127.0.0.11")).containsOnlyKeys("127.0.0.13");
-        assertThat(backends.totalRequests()).isEqualTo(calls.completed.get());
+        assertThat(calls.failures()).isEmpty();
+        assertThat(calls.servedSince("127.0.0.12 removed")).doesNotContainKey("127.0.0.12");
+        assertThat(calls.servedSince("127.0.0.11 removed")).containsOnlyKeys("127.0.0.13");
+        assertThat(backends.totalRequests()).isEqualTo(calls.completed());
         for (LoopbackBackends.Backend backend : backends.all()) {
             assertThat(backend.log()).hasSize(calls.servedBy(backend.address()));
         }
     }
 
-    private static void awaitRemoved(LoadBalancer lb, String host, Calls calls) {
+    private static void awaitRemoved(LoadBalancer lb, String host, CallLoop calls) {
         await().atMost(BOUND).until(() -> lb.getInstances().stream().noneMatch(s -> s.instance().host().equals(host)));
-        calls.removed(host);
+        calls.mark(host + " removed");
     }
 
     private String get(ServiceInstance instance) {
@@ -105,67 +99,6 @@ class ConsulEndToEndTest {
             return response.body().string();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Callers in a loop; who served each call, and which calls were picked after each removal was applied. */
-    private static final class Calls {
-        final AtomicInteger completed = new AtomicInteger();
-        final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
-        /** For each removed host: who served the calls picked after its removal was applied. */
-        final Map<String, Map<String, AtomicInteger>> servedAfterRemoval = new ConcurrentHashMap<>();
-        final List<Throwable> failures = new CopyOnWriteArrayList<>();
-        private final List<String> removed = new CopyOnWriteArrayList<>();
-        private final Supplier<String> call;
-        private final List<Thread> threads = new ArrayList<>();
-        private volatile boolean running = true;
-
-        Calls(Supplier<String> call) {
-            this.call = call;
-        }
-
-        void start() {
-            for (int i = 0; i < CALLERS; i++) {
-                Thread t = new Thread(this::loop, "caller-" + i);
-                threads.add(t);
-                t.start();
-            }
-        }
-
-        void removed(String host) {
-            servedAfterRemoval.put(host, new ConcurrentHashMap<>());
-            removed.add(host);
-        }
-
-        private void loop() {
-            while (running) {
-                // Read before the call picks its instance: these removals were applied before the pick.
-                List<String> removedBefore = List.copyOf(removed);
-                String backend;
-                try {
-                    backend = call.get();
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                    continue;
-                }
-                served.computeIfAbsent(backend, b -> new AtomicInteger()).incrementAndGet();
-                for (String host : removedBefore) {
-                    servedAfterRemoval.get(host).computeIfAbsent(backend, b -> new AtomicInteger()).incrementAndGet();
-                }
-                completed.incrementAndGet();
-            }
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            for (Thread t : threads) {
-                t.join(BOUND.toMillis());
-            }
-        }
-
-        int servedBy(String backend) {
-            AtomicInteger n = served.get(backend);
-            return n == null ? 0 : n.get();
         }
     }
 }

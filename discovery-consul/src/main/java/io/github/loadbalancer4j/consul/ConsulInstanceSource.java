@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * ConsulInstanceSource orders = ConsulInstanceSource.builder("orders")
  *         .address("http://127.0.0.1:8500")
- *         .token(System.getenv("CONSUL_HTTP_TOKEN"))
+ *         .token(consulToken)
  *         .build();
  * LoadBalancer lb = LoadBalancer.of("orders", orders);
  * }</pre>

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * latency, health and effective weight. It outlives strategy changes, which is what lets a strategy
  * be swapped with nothing lost. Public only for other loadbalancer4j modules; not API.
  */
-public final class InstanceState implements Candidate {
+public final class InstanceState implements StampedCost {
 
     /** Finagle's peak-EWMA decay time. */
     static final long DECAY_NANOS = Duration.ofSeconds(10).toNanos();
@@ -169,17 +169,12 @@ public final class InstanceState implements Candidate {
         return c * decay(recent.read() - stamp);
     }
 
-    /**
-     * The latency cost as last recorded, not yet decayed for the time since: {@link #latencyCost()}
-     * is this times {@code decay(now - costStamp())}.
-     *
-     * @return the cost in nanoseconds, 0 before the first call ends
-     */
+    @Override
     public double undecayedCost() {
         return cost;
     }
 
-    /** @return ticker time at which {@link #undecayedCost()} was recorded */
+    @Override
     public long costStamp() {
         return stamp;
     }

@@ -7,8 +7,10 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
+import io.github.loadbalancer4j.internal.Durations;
 import io.github.loadbalancer4j.okhttp.internal.Backoff;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
+import io.github.loadbalancer4j.okhttp.internal.FailureStatuses;
 import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
 import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
 import io.github.loadbalancer4j.retry.FailoverRetry;
@@ -16,6 +18,8 @@ import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +52,16 @@ import org.jspecify.annotations.Nullable;
  *       instance's address with {@link Chain#withDns}. The pinning {@code Dns} values are equal per
  *       instance, so each instance keeps its own pooled connections.
  *   <li><b>outcome</b>: an {@link IOException}, or a response whose status is a failure status
- *       (default: 5xx, recorded as a {@link FailureStatusException}), counts as a failure on the
- *       instance's circuit breaker; the time to the response headers feeds its latency. The response
- *       is returned to the caller as it is. A call the caller canceled records nothing.
+ *       (default: 429 and 5xx, recorded as a {@link FailureStatusException}), counts as a failure on
+ *       the instance's circuit breaker and in its latency statistics (a failure costs as much as a
+ *       slow answer, so a fast 429 does not attract traffic); the time to the response headers feeds
+ *       its latency. The response is returned to the caller as it is. A call the caller canceled
+ *       records nothing.
+ *   <li><b>Retry-After</b>: a 429 or 503 counted as a failure whose {@code Retry-After} header
+ *       holds delta-seconds or an HTTP-date keeps its instance out of selection for that long, at
+ *       most {@link Builder#maxRetryAfter} (default 60 s); the load balancer publishes an
+ *       {@code InstanceEjectedEvent} (reason {@code RETRY_AFTER}) and an {@code InstanceRestoredEvent}
+ *       when the hold ends. An unreadable value is ignored (the status still counts as a failure).
  *   <li><b>failover</b>, with a resilience4j {@link Retry}: the Retry decides what is retried (its
  *       exception and result predicates see the {@link IOException} and the {@link Response}), how
  *       often and the wait; a {@link RetryBudget} caps the retries. Each retry goes to an instance
@@ -58,7 +69,9 @@ import org.jspecify.annotations.Nullable;
  *       any other failure, or a retried response, moves on only for idempotent methods (GET, HEAD,
  *       OPTIONS, PUT, DELETE, TRACE) whose body can be sent again. A rejected certificate is never
  *       retried. A discarded response is closed before the next attempt. The wait runs on the calling
- *       thread and ends when the call is canceled or its call timeout fires.
+ *       thread and ends when the call is canceled or its call timeout fires; after a response that
+ *       held its instance out (Retry-After) the next attempt goes to another instance at once,
+ *       without the wait.
  * </ul>
  *
  * <p>It must be added with {@code addInterceptor}: as a network interceptor it fails every call
@@ -68,8 +81,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LoadBalancingInterceptor implements Interceptor {
 
-    /** The default failure statuses: 500-599. */
-    public static final IntPredicate DEFAULT_FAILURE_STATUS = code -> code >= 500 && code <= 599;
+    /**
+     * The default failure statuses: 429 (Too Many Requests) and 500-599. A rate-limited instance
+     * answers 429 at once; counted as a success it would look like the fastest instance and attract
+     * more of the traffic it is refusing. {@code failureStatus(code -> code >= 500 && code <= 599)}
+     * counts 5xx only.
+     */
+    public static final IntPredicate DEFAULT_FAILURE_STATUS = code -> code == 429 || (code >= 500 && code <= 599);
+
+    /**
+     * The default longest hold for a {@code Retry-After}: 60 s. Long enough for the usual rate-limit
+     * windows (a second to a minute); short enough that a server asking for an hour, or an HTTP-date
+     * skewed by a wrong clock, takes its instance away for a minute at most.
+     */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
     static final String NETWORK_INTERCEPTOR_MESSAGE = "LoadBalancingInterceptor must be an application interceptor "
             + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
@@ -77,7 +102,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     private final Map<String, Route> routes;
     private final @Nullable LoadBalancerRegistry registry;
-    private final IntPredicate failureStatus;
+    private final FailureStatuses statuses;
     private final @Nullable Retry retry;
     private final @Nullable RetryBudget retryBudget;
     private final InstanceUrls urls = new InstanceUrls();
@@ -87,7 +112,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         builder.routes.forEach((host, lb) -> r.put(host, new Route(lb, budgetFor(lb, builder.retry, builder.retryBudget))));
         this.routes = Map.copyOf(r);
         this.registry = builder.registry;
-        this.failureStatus = builder.failureStatus;
+        this.statuses = new FailureStatuses(builder.failureStatus, builder.maxRetryAfter, builder.clock);
         this.retry = builder.retry;
         this.retryBudget = builder.retryBudget;
     }
@@ -136,7 +161,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Retry r = retry;
         if (r == null || budget == null) {
             return InstanceAttempt.send(chain, request, acquire(loadBalancer, SelectionContext.empty(), null),
-                    failureStatus, urls, InstanceAttempt.startOf(chain));
+                    statuses, urls, InstanceAttempt.startOf(chain));
         }
         return withFailover(chain, request, loadBalancer, r, budget);
     }
@@ -166,7 +191,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             Response response;
             try {
-                response = InstanceAttempt.send(chain, request, lease, failureStatus, urls, start);
+                response = InstanceAttempt.send(chain, request, lease, statuses, urls, start);
             } catch (IOException failure) {
                 long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
                         ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;
@@ -186,7 +211,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 if (!budget.tryWithdraw()) {
                     return response; // the budget is spent: the caller gets this answer
                 }
-                if (!Backoff.await(call, delay)) {
+                // The instance asked to be left alone and is held out: the next one need not wait for it.
+                if (!Backoff.await(call, statuses.holdFor(response).isZero() ? delay : 0)) {
                     response.close();
                     throw canceled(null);
                 }
@@ -283,6 +309,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
         private final List<String> conflicts = new ArrayList<>();
         private @Nullable LoadBalancerRegistry registry;
         private IntPredicate failureStatus = DEFAULT_FAILURE_STATUS;
+        private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+        private Clock clock = Clock.systemUTC();
         private @Nullable Retry retry;
         private @Nullable RetryBudget retryBudget;
 
@@ -324,13 +352,42 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
-         * Sets which response statuses count as a failure of the instance that sent them.
+         * Sets which response statuses count as a failure of the instance that sent them (on its
+         * circuit breaker and in its latency statistics). A 429 or 503 left out here is a success and
+         * its {@code Retry-After} holds nothing.
          *
-         * @param isFailure tells whether a status is a failure; default {@link #DEFAULT_FAILURE_STATUS} (5xx)
+         * @param isFailure tells whether a status is a failure; default {@link #DEFAULT_FAILURE_STATUS}
+         *     (429 and 5xx); {@code code -> code >= 500 && code <= 599} for 5xx only
          * @return this builder
          */
         public Builder failureStatus(IntPredicate isFailure) {
             this.failureStatus = requireNonNull(isFailure, "isFailure");
+            return this;
+        }
+
+        /**
+         * Caps how long a {@code Retry-After} on a 429 or 503 keeps its instance out of selection;
+         * {@link Duration#ZERO} never holds an instance out (the status still counts as a failure).
+         *
+         * @param max the longest hold, {@code >= 0}; default {@link #DEFAULT_MAX_RETRY_AFTER} (60 s)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code max} is negative or longer than a count of
+         *     nanoseconds holds (292 years)
+         */
+        public Builder maxRetryAfter(Duration max) {
+            this.maxRetryAfter = Durations.requireNonNegative("maxRetryAfter", max);
+            return this;
+        }
+
+        /**
+         * Sets the clock a {@code Retry-After} HTTP-date is measured against (delta-seconds need none;
+         * the hold itself runs on the load balancer's ticker).
+         *
+         * @param clock the clock; default {@link Clock#systemUTC()}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
             return this;
         }
 

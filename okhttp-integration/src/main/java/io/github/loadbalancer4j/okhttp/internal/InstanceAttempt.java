@@ -2,10 +2,8 @@ package io.github.loadbalancer4j.okhttp.internal;
 
 import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.ServiceInstance;
-import io.github.loadbalancer4j.okhttp.FailureStatusException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -27,21 +25,21 @@ public final class InstanceAttempt {
     }
 
     /**
-     * Sends the request to the lease's instance and ends the lease: {@code onResult(response)} for a
-     * response, {@code onError(FailureStatusException)} for a failure status, {@code onError(e)} for a
-     * failure, {@code release()} when the caller canceled the call. A request that cannot be rewritten
+     * Sends the request to the lease's instance and ends the lease: as {@link FailureStatuses#end} says
+     * for a response (a result, or a failure status, held out for a {@code Retry-After}),
+     * {@code onError(e)} for a failure, {@code release()} when the caller canceled the call. A request that cannot be rewritten
      * for the instance fails with a {@link RequestBuildException}, recorded as a failure of the instance.
      *
      * @param chain the application-interceptor chain
      * @param request the caller's request, with the logical host
      * @param lease the instance's lease
-     * @param failureStatus which statuses are failures of the instance
+     * @param statuses how a response ends the lease
      * @param urls the interceptor's http URL rewriter
      * @param start {@link #startOf(Interceptor.Chain)} of this call
      * @return the instance's response
      * @throws IOException what the attempt threw, or a {@link RequestBuildException}
      */
-    public static Response send(Interceptor.Chain chain, Request request, Lease lease, IntPredicate failureStatus,
+    public static Response send(Interceptor.Chain chain, Request request, Lease lease, FailureStatuses statuses,
             InstanceUrls urls, long start) throws IOException {
         ServiceInstance instance = lease.instance();
         HttpUrl url = request.url();
@@ -82,12 +80,7 @@ public final class InstanceAttempt {
             lease.onError(e);
             throw e;
         }
-        int code = response.code();
-        if (failureStatus.test(code)) {
-            lease.onError(new FailureStatusException(instance, code));
-        } else {
-            lease.onResult(response);
-        }
+        statuses.end(lease, response);
         return response;
     }
 

@@ -12,7 +12,9 @@ import io.github.loadbalancer4j.okhttp.internal.Backoff;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
 import io.github.loadbalancer4j.okhttp.internal.FailureStatuses;
 import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
+import io.github.loadbalancer4j.okhttp.internal.InstancePools;
 import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
+import io.github.loadbalancer4j.okhttp.internal.Routes;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -72,6 +75,18 @@ import org.jspecify.annotations.Nullable;
  *       thread and ends when the call is canceled or its call timeout fires; after a response that
  *       held its instance out (Retry-After) the next attempt goes to another instance at once,
  *       without the wait.
+ *   <li><b>sent once</b>: the interceptor sends a request again only when nothing was sent (a
+ *       connect failure) or when its method is idempotent and its body repeatable. OkHttp, below the
+ *       interceptor, sends a request again on a new connection to the same instance when a pooled
+ *       connection fails, even after the server read it ({@code retryOnConnectionFailure}, on by
+ *       default; a one-shot body excepted): for exactly once, build the client with
+ *       {@code retryOnConnectionFailure(false)}.
+ *   <li><b>connections</b>: each instance has a {@link ConnectionPool} of its own (5 idle
+ *       connections kept 5 minutes, as OkHttp's default pool; {@link Builder#connectionPoolPerInstance});
+ *       when an instance leaves its load balancer's list, its idle connections are closed at once.
+ *       Routed calls therefore do not use the client's {@code connectionPool()}: close their idle
+ *       connections with {@link #evictAll()}. {@link Builder#clientConnectionPool()} uses the
+ *       client's pool instead.
  * </ul>
  *
  * <p>It must be added with {@code addInterceptor}: as a network interceptor it fails every call
@@ -96,25 +111,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
      */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
+    /** The default number of idle connections each instance's pool keeps: 5, as OkHttp's default pool. */
+    public static final int DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE = 5;
+
+    /** The default time an idle connection stays in its instance's pool: 5 minutes, as OkHttp's default pool. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
+
     static final String NETWORK_INTERCEPTOR_MESSAGE = "LoadBalancingInterceptor must be an application interceptor "
             + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
             + "a network interceptor runs after OkHttp has chosen the connection";
 
-    private final Map<String, Route> routes;
-    private final @Nullable LoadBalancerRegistry registry;
+    private final Routes routes;
     private final FailureStatuses statuses;
     private final @Nullable Retry retry;
-    private final @Nullable RetryBudget retryBudget;
     private final InstanceUrls urls = new InstanceUrls();
 
     private LoadBalancingInterceptor(Builder builder) {
-        Map<String, Route> r = new LinkedHashMap<>();
-        builder.routes.forEach((host, lb) -> r.put(host, new Route(lb, budgetFor(lb, builder.retry, builder.retryBudget))));
-        this.routes = Map.copyOf(r);
-        this.registry = builder.registry;
+        this.routes = new Routes(builder.routes, builder.registry, builder.retry, builder.retryBudget,
+                builder.clientConnectionPool ? null
+                        : new Routes.PoolSettings(builder.maxIdleConnectionsPerInstance, builder.keepAlive));
         this.statuses = new FailureStatuses(builder.failureStatus, builder.maxRetryAfter, builder.clock);
         this.retry = builder.retry;
-        this.retryBudget = builder.retryBudget;
     }
 
     /** @return a builder; add at least one route or a registry */
@@ -124,9 +141,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     /** @return the host names routed with {@link Builder#route} and their load balancers (not the registry's) */
     public Map<String, LoadBalancer> getRoutes() {
-        Map<String, LoadBalancer> view = new LinkedHashMap<>();
-        routes.forEach((host, route) -> view.put(host, route.loadBalancer));
-        return Map.copyOf(view);
+        return routes.named();
     }
 
     /**
@@ -144,30 +159,21 @@ public final class LoadBalancingInterceptor implements Interceptor {
             throw new IllegalStateException(NETWORK_INTERCEPTOR_MESSAGE);
         }
         Request request = chain.request();
-        String host = request.url().host();
-        Route route = routes.get(host);
-        LoadBalancer loadBalancer;
-        RetryBudget budget;
-        if (route != null) {
-            loadBalancer = route.loadBalancer;
-            budget = route.budget;
-        } else {
-            loadBalancer = registry != null ? registry.find(host).orElse(null) : null;
-            if (loadBalancer == null) {
-                return chain.proceed(request);
-            }
-            budget = budgetFor(loadBalancer, retry, retryBudget);
+        Routes.Route route = routes.find(request.url().host());
+        if (route == null) {
+            return chain.proceed(request);
         }
         Retry r = retry;
+        RetryBudget budget = route.budget;
         if (r == null || budget == null) {
-            return InstanceAttempt.send(chain, request, acquire(loadBalancer, SelectionContext.empty(), null),
-                    statuses, urls, InstanceAttempt.startOf(chain));
+            return InstanceAttempt.send(chain, request, acquire(route.loadBalancer, SelectionContext.empty(), null),
+                    statuses, urls, route.pools, InstanceAttempt.startOf(chain));
         }
-        return withFailover(chain, request, loadBalancer, r, budget);
+        return withFailover(chain, request, route.loadBalancer, r, budget, route.pools);
     }
 
     private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
-            RetryBudget budget) throws IOException {
+            RetryBudget budget, @Nullable InstancePools pools) throws IOException {
         Call call = chain.call();
         long start = InstanceAttempt.startOf(chain);
         Retry.AsyncContext<Response> retryContext = retry.asyncContext();
@@ -191,7 +197,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             Response response;
             try {
-                response = InstanceAttempt.send(chain, request, lease, statuses, urls, start);
+                response = InstanceAttempt.send(chain, request, lease, statuses, urls, pools, start);
             } catch (IOException failure) {
                 long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
                         ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;
@@ -268,14 +274,6 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
     }
 
-    private static @Nullable RetryBudget budgetFor(LoadBalancer loadBalancer, @Nullable Retry retry,
-            @Nullable RetryBudget explicit) {
-        if (retry == null) {
-            return null;
-        }
-        return explicit != null ? explicit : FailoverRetry.defaultBudget(loadBalancer);
-    }
-
     private static IOException canceled(@Nullable IOException failure) {
         IOException canceled = Thread.currentThread().isInterrupted()
                 ? new InterruptedIOException("interrupted while waiting to retry") : new IOException("Canceled");
@@ -285,21 +283,31 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return canceled;
     }
 
-    @Override
-    public String toString() {
-        return "LoadBalancingInterceptor{routes=" + routes.keySet() + (registry != null ? ", registry" : "")
-                + (retry != null ? ", retry=" + retry.getName() : "") + '}';
+    /**
+     * @return the connections, idle or in use, in the instances' own pools (0 with
+     *     {@link Builder#clientConnectionPool()}: ask the client's pool)
+     */
+    public int connectionCount() {
+        return routes.instancePools().mapToInt(InstancePools::connectionCount).sum();
     }
 
-    /** A routed host's load balancer and the budget its retries draw on (null without failover). */
-    private static final class Route {
-        final LoadBalancer loadBalancer;
-        final @Nullable RetryBudget budget;
+    /** @return the idle connections in the instances' own pools (0 with {@link Builder#clientConnectionPool()}) */
+    public int idleConnectionCount() {
+        return routes.instancePools().mapToInt(InstancePools::idleConnectionCount).sum();
+    }
 
-        Route(LoadBalancer loadBalancer, @Nullable RetryBudget budget) {
-            this.loadBalancer = loadBalancer;
-            this.budget = budget;
-        }
+    /**
+     * Closes the idle connections of every instance's pool, as {@link ConnectionPool#evictAll()} does
+     * for the client's pool (which does not hold routed calls' connections); connections in use are
+     * left alone.
+     */
+    public void evictAll() {
+        routes.instancePools().forEach(InstancePools::evictAll);
+    }
+
+    @Override
+    public String toString() {
+        return "LoadBalancingInterceptor{routes=" + routes + (retry != null ? ", retry=" + retry.getName() : "") + '}';
     }
 
     /** Builds a {@link LoadBalancingInterceptor}; every setter checks its argument at once. */
@@ -311,6 +319,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
         private IntPredicate failureStatus = DEFAULT_FAILURE_STATUS;
         private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
         private Clock clock = Clock.systemUTC();
+        private int maxIdleConnectionsPerInstance = DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE;
+        private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+        private boolean poolPerInstanceSet;
+        private boolean clientConnectionPool;
         private @Nullable Retry retry;
         private @Nullable RetryBudget retryBudget;
 
@@ -392,6 +404,42 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
+         * Sizes the connection pool each instance has: routed calls to an instance reuse its pooled
+         * connections, and when the instance leaves its load balancer's list its idle connections are
+         * closed at once (connections in use finish their call and are closed by the keep-alive).
+         *
+         * @param maxIdleConnections idle connections kept per instance, {@code >= 0}; default
+         *     {@link #DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE} (5)
+         * @param keepAlive how long an idle connection is kept, {@code > 0}; default
+         *     {@link #DEFAULT_KEEP_ALIVE} (5 minutes)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxIdleConnections} is negative, or {@code keepAlive}
+         *     is not positive or longer than a count of nanoseconds holds
+         */
+        public Builder connectionPoolPerInstance(int maxIdleConnections, Duration keepAlive) {
+            if (maxIdleConnections < 0) {
+                throw new IllegalArgumentException("maxIdleConnections: " + maxIdleConnections + " (expected: >= 0)");
+            }
+            this.keepAlive = Durations.requirePositive("keepAlive", keepAlive);
+            this.maxIdleConnectionsPerInstance = maxIdleConnections;
+            this.poolPerInstanceSet = true;
+            return this;
+        }
+
+        /**
+         * Sends routed calls through the client's own {@link ConnectionPool} instead of one pool per
+         * instance (the behaviour before per-instance pools): the idle connections of an instance that
+         * leaves the list then stay until that pool's keep-alive closes them (5 minutes by default), or
+         * until {@code client.connectionPool().evictAll()}, which closes every idle connection.
+         *
+         * @return this builder
+         */
+        public Builder clientConnectionPool() {
+            this.clientConnectionPool = true;
+            return this;
+        }
+
+        /**
          * Turns failover on: the Retry's attempts each go to an instance the call has not tried.
          * Without {@link #retryBudget}, each load balancer's retries draw on its
          * {@link FailoverRetry#defaultBudget(LoadBalancer) default budget}, shared with
@@ -421,7 +469,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
         /**
          * @return the interceptor
          * @throws IllegalStateException if nothing is routed, one host was routed to two load
-         *     balancers, or a retry budget was set without a retry
+         *     balancers, a retry budget was set without a retry, or both {@code clientConnectionPool()}
+         *     and {@code connectionPoolPerInstance(...)} were set
          */
         public LoadBalancingInterceptor build() {
             if (!conflicts.isEmpty()) {
@@ -434,6 +483,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
             if (retryBudget != null && retry == null) {
                 throw new IllegalStateException(
                         "retryBudget(" + retryBudget.getName() + ") was set without retry(...) (expected: both, or neither)");
+            }
+            if (clientConnectionPool && poolPerInstanceSet) {
+                throw new IllegalStateException("clientConnectionPool() and connectionPoolPerInstance(" + maxIdleConnectionsPerInstance
+                        + ", " + keepAlive + ") were both set (expected: one of them)");
             }
             return new LoadBalancingInterceptor(this);
         }

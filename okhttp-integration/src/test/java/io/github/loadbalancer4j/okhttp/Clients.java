@@ -11,6 +11,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -47,8 +48,16 @@ final class Clients {
         return lb.getInstances().stream().filter(s -> s.instance().equals(instance)).findFirst().orElseThrow();
     }
 
+    /** @return the client's load-balancing interceptors */
+    static List<LoadBalancingInterceptor> interceptorsOf(OkHttpClient client) {
+        return client.interceptors().stream().filter(i -> i instanceof LoadBalancingInterceptor)
+                .map(i -> (LoadBalancingInterceptor) i).collect(Collectors.toList());
+    }
+
+    /** Stops the dispatcher and closes the idle connections of the client's pool and of its instances' pools. */
     static void shutdown(OkHttpClient client) {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
+        interceptorsOf(client).forEach(LoadBalancingInterceptor::evictAll);
     }
 }

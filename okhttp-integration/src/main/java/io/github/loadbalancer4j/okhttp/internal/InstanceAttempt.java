@@ -9,11 +9,13 @@ import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a routed request on a lease's instance: rewrites the request for the instance
- * (http: host and port; https: port, and the connection pinned with {@link PinnedDns}), sends it, and
- * ends the lease with the outcome.
+ * (http: host and port; https: port, and the connection pinned with {@link PinnedDns}), sends it
+ * through the instance's own connection pool when there are {@link InstancePools}, and ends the lease
+ * with the outcome.
  *
  * <p>Public for the loadbalancer4j modules; not API.
  */
@@ -35,12 +37,13 @@ public final class InstanceAttempt {
      * @param lease the instance's lease
      * @param statuses how a response ends the lease
      * @param urls the interceptor's http URL rewriter
+     * @param pools the load balancer's per-instance connection pools; null to use the client's pool
      * @param start {@link #startOf(Interceptor.Chain)} of this call
      * @return the instance's response
      * @throws IOException what the attempt threw, or a {@link RequestBuildException}
      */
     public static Response send(Interceptor.Chain chain, Request request, Lease lease, FailureStatuses statuses,
-            InstanceUrls urls, long start) throws IOException {
+            InstanceUrls urls, @Nullable InstancePools pools, long start) throws IOException {
         ServiceInstance instance = lease.instance();
         HttpUrl url = request.url();
         Request routed;
@@ -52,6 +55,9 @@ public final class InstanceAttempt {
             } else {
                 routed = request.newBuilder().url(urls.rewrite(url, instance)).build();
                 target = chain;
+            }
+            if (pools != null) {
+                target = target.withConnectionPool(pools.poolFor(instance));
             }
         } catch (RuntimeException e) {
             // Never sent, and the instance is why (a host this client cannot address): a failure of the

@@ -135,7 +135,7 @@ class InstanceAttemptBuildFailureTest {
         Interceptor singleAttempt = chain -> InstanceAttempt.send(chain, chain.request(), orders.acquire(),
                 new FailureStatuses(LoadBalancingInterceptor.DEFAULT_FAILURE_STATUS,
                         LoadBalancingInterceptor.DEFAULT_MAX_RETRY_AFTER, Clock.systemUTC()),
-                urls, InstanceAttempt.startOf(chain));
+                urls, null, InstanceAttempt.startOf(chain));
         return new OkHttpClient.Builder().dispatcher(new Dispatcher(dispatcherThreads)).addInterceptor(singleAttempt).build();
     }
 }

@@ -408,6 +408,12 @@ public final class LoadBalancingInterceptor implements Interceptor {
          * connections, and when the instance leaves its load balancer's list its idle connections are
          * closed at once (connections in use finish their call and are closed by the keep-alive).
          *
+         * <p>OkHttp 5.5.1 tells the client's pool, not a pool given with {@code withConnectionPool}, when
+         * a connection becomes idle, so an instance's pool trims its idle connections to
+         * {@code maxIdleConnections} when it next cleans up (when it opens a connection, or within
+         * {@code keepAlive}) rather than at once: after a burst, more idle connections than that may
+         * stay open for up to {@code keepAlive}.
+         *
          * @param maxIdleConnections idle connections kept per instance, {@code >= 0}; default
          *     {@link #DEFAULT_MAX_IDLE_CONNECTIONS_PER_INSTANCE} (5)
          * @param keepAlive how long an idle connection is kept, {@code > 0}; default

@@ -26,6 +26,11 @@ import okhttp3.ConnectionPool;
  * and the pool is reused if the instance comes back. The subscription holds these pools weakly: an
  * interceptor dropped by its user leaves a consumer that does nothing behind, not its pools.
  *
+ * <p>OkHttp 5.5.1 reports a connection that becomes idle to the client's pool
+ * ({@code RealCall.releaseConnectionNoEvents}), not to the pool the chain gave: an instance's pool
+ * enforces its idle limit at its own cleanups (on a new connection, and within the keep-alive), and a
+ * connection closed at its release stays listed until then (never reused: it takes no new exchanges).
+ *
  * <p>Public for the loadbalancer4j modules; not API. Thread-safe.
  */
 public final class InstancePools {

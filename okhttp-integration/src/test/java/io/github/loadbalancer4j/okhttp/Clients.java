@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 
 /** Test helpers around clients and load balancers. */
 final class Clients {
@@ -46,6 +49,29 @@ final class Clients {
 
     static InstanceStatus status(LoadBalancer lb, ServiceInstance instance) {
         return lb.getInstances().stream().filter(s -> s.instance().equals(instance)).findFirst().orElseThrow();
+    }
+
+    /**
+     * @param text what the body writes (text/plain)
+     * @return a body that can be written once only ({@link RequestBody#isOneShot()}), like a stream
+     */
+    static RequestBody oneShot(String text) {
+        return new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return MediaType.get("text/plain");
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8(text);
+            }
+
+            @Override
+            public boolean isOneShot() {
+                return true;
+            }
+        };
     }
 
     /** @return the client's load-balancing interceptors */

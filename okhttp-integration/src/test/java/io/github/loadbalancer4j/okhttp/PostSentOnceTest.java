@@ -17,7 +17,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,22 +105,7 @@ class PostSentOnceTest {
     void aOneShotBodyIsSentOnceEvenWithOkHttpsDefaults() throws IOException {
         OkHttpClient client = clientWithFailover().build();
         warmUp(client);
-        RequestBody oneShot = new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return TEXT;
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) throws IOException {
-                sink.writeUtf8("pay-once");
-            }
-
-            @Override
-            public boolean isOneShot() {
-                return true;
-            }
-        };
+        RequestBody oneShot = Clients.oneShot("pay-once");
 
         assertThatThrownBy(() -> client.newCall(post(oneShot)).execute().close()).isInstanceOf(IOException.class);
 

@@ -67,14 +67,6 @@ public final class InstancePools {
     }
 
     /**
-     * @param loadBalancer a load balancer
-     * @return whether these are the pools of that very load balancer
-     */
-    public boolean isFor(LoadBalancer loadBalancer) {
-        return this.loadBalancer == loadBalancer;
-    }
-
-    /**
      * @param instance an instance of the load balancer
      * @return its pool, made on first use
      */

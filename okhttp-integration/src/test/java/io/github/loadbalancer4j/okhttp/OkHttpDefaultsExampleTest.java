@@ -94,7 +94,8 @@ class OkHttpDefaultsExampleTest {
             get(client, "http://orders/x");
         }
         assertThat(interceptor.idleConnectionCount()).isEqualTo(3);
-        interceptor.evictAll(); // at shutdown: the routed calls' idle connections
+
+        interceptor.evictAll(); // the routed calls' idle connections
         client.connectionPool().evictAll(); // the rest (unrouted hosts, health probes)
 
         assertThat(interceptor.connectionCount()).isZero();

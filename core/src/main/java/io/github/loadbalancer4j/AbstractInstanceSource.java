@@ -46,6 +46,13 @@ public abstract class AbstractInstanceSource implements InstanceSource {
         return current;
     }
 
+    /**
+     * Registers a listener: it gets the current list at once, then the failure that kept the first
+     * list from coming (if any), then each of {@link #standingFailures()}; then every change and failure.
+     *
+     * @param listener the listener; exceptions it throws are caught
+     * @return closing it unsubscribes the listener
+     */
     @Override
     public Subscription subscribe(Listener listener) {
         requireNonNull(listener, "listener");
@@ -55,8 +62,22 @@ public abstract class AbstractInstanceSource implements InstanceSource {
             if (failureBeforeFirstList != null) {
                 tellFailure(listener, failureBeforeFirstList);
             }
+            for (Throwable standing : standingFailures()) {
+                tellFailure(listener, standing);
+            }
         }
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Failures that still hold while the list is applied, such as entries of the last answer that
+     * could not be read and were skipped. A listener that subscribes is told of each (after the list),
+     * so it learns of them even though they were reported before it came. None by default.
+     *
+     * @return the failures that hold now; must not block
+     */
+    protected List<? extends Throwable> standingFailures() {
+        return List.of();
     }
 
     /**

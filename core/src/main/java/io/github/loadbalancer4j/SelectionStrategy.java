@@ -5,6 +5,7 @@ import io.github.loadbalancer4j.internal.strategy.LeastRequestsStrategy;
 import io.github.loadbalancer4j.internal.strategy.PeakEwmaStrategy;
 import io.github.loadbalancer4j.internal.strategy.RandomStrategy;
 import io.github.loadbalancer4j.internal.strategy.RoundRobinStrategy;
+import io.github.loadbalancer4j.internal.strategy.StrategyNames;
 import io.github.loadbalancer4j.internal.strategy.WeightedRandomStrategy;
 import io.github.loadbalancer4j.internal.strategy.WeightedRoundRobinStrategy;
 import io.github.loadbalancer4j.internal.strategy.ZonePreferringStrategy;
@@ -152,5 +153,22 @@ public interface SelectionStrategy {
      */
     static SelectionStrategy zonePreferring(String zone, SelectionStrategy delegate, double minFraction) {
         return new ZonePreferringStrategy(zone, delegate, minFraction);
+    }
+
+    /**
+     * The strategy a configuration names: {@code round-robin}, {@code weighted-round-robin},
+     * {@code random}, {@code weighted-random}, {@code least-requests}, {@code peak-ewma},
+     * {@code consistent-hash}, or {@code zone-preferring(<zone>[, <inner>[, <minFraction>]])} (inner
+     * default {@code peak-ewma}); the camelCase forms of the factories ({@code peakEwma}) are accepted
+     * too, case is ignored, and {@code toString()} of a built-in strategy parses back to it. Spring
+     * properties and the simulator's scenario files use it.
+     *
+     * @param name the name
+     * @return the strategy
+     * @throws IllegalArgumentException if the name is none of those, with the list of known ones
+     * @throws NullPointerException if the name is null
+     */
+    static SelectionStrategy parse(String name) {
+        return StrategyNames.parse(name);
     }
 }

@@ -14,8 +14,15 @@ class DiscoveryFailureTest {
 
     /** A source driven by the test: each call is one discovery attempt. */
     private static final class ScriptedSource extends AbstractInstanceSource {
+        volatile List<Throwable> standing = List.of();
+
         ScriptedSource() {
             super(List.of());
+        }
+
+        @Override
+        protected List<Throwable> standingFailures() {
+            return standing;
         }
 
         void fails(Throwable cause) {
@@ -99,5 +106,22 @@ class DiscoveryFailureTest {
         assertThatThrownBy(() -> lb.executeSupplier(instance -> instance))
                 .hasMessage("LoadBalancer 'orders' has no available instance (1 known: 1 circuit open)")
                 .hasNoCause();
+    }
+
+    @Test
+    void aListenerThatSubscribesIsToldOfTheStandingFailuresAfterTheList() {
+        ScriptedSource source = new ScriptedSource();
+        source.answers(ServiceInstance.of("10.0.0.1", 8080));
+        source.standing = List.of(new IllegalArgumentException("entry 'a' unreadable"), new IllegalArgumentException("entry 'b' unreadable"));
+        RecordingListener late = new RecordingListener();
+
+        source.subscribe(late);
+        source.standing = List.of();
+        RecordingListener later = new RecordingListener();
+        source.subscribe(later);
+
+        assertThat(late.heard()).containsExactly("instances [10.0.0.1:8080]", "failure entry 'a' unreadable",
+                "failure entry 'b' unreadable");
+        assertThat(later.heard()).containsExactly("instances [10.0.0.1:8080]");
     }
 }

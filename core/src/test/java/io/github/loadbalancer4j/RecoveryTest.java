@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.event.InstanceEjectedEvent;
 import io.github.loadbalancer4j.event.InstanceRestoredEvent;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
 import io.github.loadbalancer4j.testing.ManualScheduler;
 import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * With the default strategy (peakEwma), an instance that becomes available again (its breaker
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * from the fleet's median cost, so it gets calls within seconds instead of after the minute its
  * failure penalty takes to decay. Virtual time: every call takes 10 ms of the injected clock.
  */
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class RecoveryTest {
 
     private static final Duration CALL = Duration.ofMillis(10);

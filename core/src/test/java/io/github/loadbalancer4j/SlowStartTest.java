@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
 import io.github.loadbalancer4j.testing.ManualScheduler;
 import io.github.loadbalancer4j.testing.MutableClock;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class SlowStartTest {
 
     private static final Duration WINDOW = Duration.ofSeconds(100);

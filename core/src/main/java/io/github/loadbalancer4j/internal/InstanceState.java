@@ -88,8 +88,10 @@ public final class InstanceState implements Candidate {
     /** Ticker time until which the server asked not to be called (Retry-After), or {@link #NOT_HELD}. */
     private volatile long heldUntil = NOT_HELD;
 
-    /** Written only under the load balancer's lock. */
+    /** Whether the selector may pick it, as last applied; written only under the load balancer's lock. */
     boolean available;
+    /** The list update that last saw it; written only under the load balancer's lock. */
+    int generation;
 
     InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent, long slowStartNanos,
             long availableSince) {
@@ -269,17 +271,10 @@ public final class InstanceState implements Candidate {
         }
     }
 
-    /** @return whether the instance is held out at {@code now} (and forgets a hold that is over) */
+    /** @return whether the instance is held out at {@code now} */
     boolean held(long now) {
         long until = heldUntil;
-        if (until == NOT_HELD) {
-            return false;
-        }
-        if (now - until < 0) {
-            return true;
-        }
-        heldUntil = NOT_HELD;
-        return false;
+        return until != NOT_HELD && now - until < 0;
     }
 
     /** @return the ticker time a hold ends, or {@link Long#MAX_VALUE} when none is in force */
@@ -321,7 +316,7 @@ public final class InstanceState implements Candidate {
         }
     }
 
-    InstanceStatus status() {
+    InstanceStatus status(boolean available) {
         return new InstanceStatus(instance, circuitBreaker, health, available, inFlight,
                 Duration.ofNanos((long) latencyCost()), weight());
     }

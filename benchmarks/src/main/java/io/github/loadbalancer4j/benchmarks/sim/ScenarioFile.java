@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.benchmarks.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.SelectionStrategy;
+import io.github.loadbalancer4j.internal.strategy.StrategyNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -93,11 +94,16 @@ public final class ScenarioFile {
         String strategies = p.getProperty("strategies");
         if (strategies != null) {
             Map<String, SelectionStrategy> builtIn = Scenario.builtInStrategies();
-            for (String s : strategies.split(",")) {
-                String label = s.trim();
+            for (String label : splitStrategies(strategies)) {
+                // The table's own labels first (zonePreferring(a) is zone a with least requests), then core's parser.
                 SelectionStrategy strategy = builtIn.get(label);
                 if (strategy == null) {
-                    throw new IllegalArgumentException("strategies: '" + label + "' (expected: one of " + builtIn.keySet() + ")");
+                    try {
+                        strategy = SelectionStrategy.parse(label);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("strategies: '" + label + "' (expected: one of " + builtIn.keySet()
+                                + ", or a name SelectionStrategy.parse knows: " + StrategyNames.KNOWN + ")", e);
+                    }
                 }
                 b.strategy(label, strategy);
             }
@@ -240,5 +246,25 @@ public final class ScenarioFile {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(key + ": '" + value.trim() + "' (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The comma-separated labels of {@code strategies=}, keeping the commas inside parentheses. */
+    private static java.util.List<String> splitStrategies(String text) {
+        java.util.List<String> labels = new java.util.ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                labels.add(text.substring(from, i).trim());
+                from = i + 1;
+            }
+        }
+        labels.add(text.substring(from).trim());
+        return labels;
     }
 }

@@ -14,6 +14,7 @@ module io.github.loadbalancer4j {
     exports io.github.loadbalancer4j.event;
     exports io.github.loadbalancer4j.health;
     exports io.github.loadbalancer4j.internal to
+            io.github.loadbalancer4j.okhttp,
             io.github.loadbalancer4j.micrometer,
             io.github.loadbalancer4j.dns,
             io.github.loadbalancer4j.zookeeper,

@@ -17,6 +17,8 @@ import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
 import io.github.loadbalancer4j.okhttp.internal.Routes;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.loadbalancer4j.retry.internal.Failover;
+import io.github.resilience4j.retry.MaxRetriesExceededException;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -172,19 +174,22 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return withFailover(chain, request, route.loadBalancer, r, budget, route.pools);
     }
 
+    /**
+     * Failover over OkHttp: the engine ({@link Failover}) decides after each attempt; this loop only
+     * sends, waits on the call's thread (ending the wait when the call is canceled) and shapes the
+     * outcome as OkHttp's callers expect it (an {@link IOException}, a response closed once discarded).
+     */
     private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
             RetryBudget budget, @Nullable InstancePools pools) throws IOException {
         Call call = chain.call();
         long start = InstanceAttempt.startOf(chain);
-        Retry.AsyncContext<Response> retryContext = retry.asyncContext();
-        budget.deposit();
-        SelectionContext selection = SelectionContext.empty();
+        Failover<Response> failover = Failover.start(retry, budget, SelectionContext.empty());
         Response previous = null; // a retried response, kept until the next attempt surely runs
         IOException previousFailure = null;
         while (true) {
             Lease lease;
             try {
-                lease = acquire(loadBalancer, selection, previousFailure);
+                lease = acquire(loadBalancer, failover.selection(), previousFailure);
             } catch (IOException noInstance) {
                 if (previous != null) {
                     return previous; // nowhere left to go: the caller gets the last answer
@@ -199,66 +204,51 @@ public final class LoadBalancingInterceptor implements Interceptor {
             try {
                 response = InstanceAttempt.send(chain, request, lease, statuses, urls, pools, start);
             } catch (IOException failure) {
-                long delay = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request)
-                        ? decide(retry, () -> retryContext.onError(failure), failure, null) : -1;
-                if (delay < 0 || !budget.tryWithdraw()) {
-                    throw failure;
+                boolean mayMoveOn = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request);
+                Failover.Action next = mayMoveOn ? failover.afterFailure(lease.instance(), failure) : failover.end(failure);
+                if (next == Failover.Action.THROW) {
+                    throw failover.decisionFailed() ? undecided(retry, failover.failure(), failure, null) : failure;
                 }
-                if (!Backoff.await(call, delay)) {
+                if (!Backoff.await(call, failover.delayMillis())) {
                     throw canceled(failure);
                 }
                 previousFailure = failure;
-                selection = selection.excluding(lease.instance());
                 continue;
             }
-            long delay = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request)
-                    ? decide(retry, () -> retryContext.onResult(response), null, response) : -1;
-            if (delay >= 0) {
-                if (!budget.tryWithdraw()) {
-                    return response; // the budget is spent: the caller gets this answer
-                }
-                // The instance asked to be left alone and is held out: the next one need not wait for it.
-                if (!Backoff.await(call, statuses.holdFor(response).isZero() ? delay : 0)) {
-                    response.close();
-                    throw canceled(null);
-                }
-                previous = response;
-                previousFailure = null;
-                selection = selection.excluding(lease.instance());
-                continue;
+            boolean mayRepeat = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request);
+            Failover.Action next = mayRepeat ? failover.afterResult(lease.instance(), response) : failover.finish();
+            if (next == Failover.Action.THROW) {
+                throw undecided(retry, failover.failure(), null, response);
             }
-            try {
-                retryContext.onComplete();
-            } catch (RuntimeException maxRetries) {
-                // failAfterMaxAttempts: the Retry turns an exhausted result retry into a failure.
+            if (next == Failover.Action.RETURN) {
+                return response;
+            }
+            // The instance asked to be left alone and is held out: the next one need not wait for it.
+            if (!Backoff.await(call, statuses.holdFor(response).isZero() ? failover.delayMillis() : 0)) {
                 response.close();
-                throw new IOException(maxRetries.getMessage(), maxRetries);
+                throw canceled(null);
             }
-            return response;
+            previous = response;
+            previousFailure = null;
         }
     }
 
-    /** Asks the Retry; a predicate or interval function that throws fails the call with an IOException. */
-    private static long decide(Retry retry, RetryDecision decision, @Nullable IOException failure,
-            @Nullable Response response) throws IOException {
-        try {
-            return decision.delayMillis();
-        } catch (RuntimeException e) {
-            if (response != null) {
-                response.close();
-            }
-            IOException wrapped = new IOException("Retry '" + retry.getName() + "' failed to decide: " + e, e);
-            if (failure != null) {
-                wrapped.addSuppressed(failure);
-            }
-            throw wrapped;
+    /**
+     * What the Retry itself threw, as the IOException OkHttp's callers expect: {@code failAfterMaxAttempts}
+     * keeps its message; a predicate or interval function that threw says so. A response is closed.
+     */
+    private static IOException undecided(Retry retry, Throwable thrown, @Nullable IOException failure,
+            @Nullable Response response) {
+        if (response != null) {
+            response.close();
         }
-    }
-
-    /** A question to the Retry: the wait before the next attempt, or -1 for none. */
-    @FunctionalInterface
-    private interface RetryDecision {
-        long delayMillis();
+        IOException wrapped = thrown instanceof MaxRetriesExceededException
+                ? new IOException(thrown.getMessage(), thrown)
+                : new IOException("Retry '" + retry.getName() + "' failed to decide: " + thrown, thrown);
+        if (failure != null) {
+            wrapped.addSuppressed(failure);
+        }
+        return wrapped;
     }
 
     private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection,

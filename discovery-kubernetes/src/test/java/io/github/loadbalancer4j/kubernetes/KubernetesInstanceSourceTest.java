@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.testing.RecordingListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -167,6 +171,35 @@ class KubernetesInstanceSourceTest {
                 Map.entry(KubernetesInstanceSource.NODE_NAME_METADATA_KEY, "node-eu-west-1a"));
         assertThat(instance.secure()).isFalse();
         assertThat(instance.weight()).isEqualTo(1);
+    }
+
+    @Test
+    void zonePreferringKeepsCallsInTheCallersZoneUntilItHasNoReadyEndpoint() {
+        api.put(TestSlice.of(ns, "orders-a").port("http", 8080).ready("10.0.0.1", "z1").ready("10.0.0.2", "z2").build());
+        api.put(TestSlice.of(ns, "orders-b").port("http", 8080).ready("10.0.0.3", "z1").ready("10.0.0.4", "z2").build());
+        source = orders().build();
+        await().atMost(WAIT).until(source::isWatching);
+        lb = LoadBalancer.of("orders", source, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.zonePreferring("z1", SelectionStrategy.roundRobin())).build());
+
+        List<String> inZone = picks(100);
+        api.put(TestSlice.of(ns, "orders-a").port("http", 8080).notReady("10.0.0.1").ready("10.0.0.2", "z2").build());
+        api.put(TestSlice.of(ns, "orders-b").port("http", 8080).notReady("10.0.0.3").ready("10.0.0.4", "z2").build());
+        await().atMost(WAIT).until(() -> ids().equals(List.of("10.0.0.2:8080", "10.0.0.4:8080")));
+        List<String> fallenBack = picks(100);
+
+        assertThat(inZone).containsOnly("10.0.0.1", "10.0.0.3").contains("10.0.0.1", "10.0.0.3");
+        assertThat(fallenBack).containsOnly("10.0.0.2", "10.0.0.4").contains("10.0.0.2", "10.0.0.4");
+    }
+
+    private List<String> picks(int n) {
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Lease lease = lb.acquire();
+            hosts.add(lease.instance().host());
+            lease.onSuccess();
+        }
+        return hosts;
     }
 
     @Test

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What close() leaves behind. A source that built its client ends the client's threads too; the
- * JDK's HttpClient selector thread ends at close on Java 21 and later, and on Java 17 once the closed
- * client is collected (the JDK gives no way to stop it sooner), which the test lets happen.
+ * What close() leaves behind. A source that built its client ends the client's threads too, the JDK
+ * HttpClient's selector included, before close() returns. (fabric8's one scheduler thread per JVM,
+ * shared by every client, is not the source's: it stops itself after 10 s without work.)
  */
 class KubernetesInstanceSourceCloseTest {
 
@@ -59,13 +59,9 @@ class KubernetesInstanceSourceCloseTest {
                 .anySatisfy(n -> assertThat(n).matches("loadbalancer4j-kubernetes-orders-\\d+-client-\\d+"))
                 .anySatisfy(n -> assertThat(n).matches("loadbalancer4j-kubernetes-orders-\\d+-http-\\d+"))
                 .noneSatisfy(n -> assertThat(n).matches(FABRIC8_DEFAULT_THREAD));
-        assertThat(afterClose).noneSatisfy(n -> assertThat(n).startsWith("loadbalancer4j-kubernetes-"));
+        assertThat(whileOpen).anySatisfy(n -> assertThat(n).matches("HttpClient-\\d+-SelectorManager"));
+        assertThat(afterClose).noneSatisfy(n -> assertThat(n).matches(CLIENT_THREAD));
         assertThat(source.instances()).hasSize(1);
-        source = null; // lets the closed client be collected, which ends the JDK's selector thread on Java 17
-        await().atMost(WAIT).untilAsserted(() -> {
-            System.gc();
-            assertThat(newThreadNames(before)).noneSatisfy(n -> assertThat(n).matches(CLIENT_THREAD));
-        });
     }
 
     @Test
@@ -88,7 +84,7 @@ class KubernetesInstanceSourceCloseTest {
 
         assertThat(source.namespace()).isEqualTo("shop");
         assertThat(source.instances()).extracting(i -> i.id()).containsExactly("10.0.0.1:8080");
-        assertThat(newThreadNames(before)).noneSatisfy(n -> assertThat(n).startsWith("loadbalancer4j-kubernetes-"));
+        assertThat(newThreadNames(before)).noneSatisfy(n -> assertThat(n).matches(CLIENT_THREAD));
     }
 
     @Test
@@ -121,8 +117,9 @@ class KubernetesInstanceSourceCloseTest {
 
             client.close();
 
-            await().atMost(WAIT).until(() -> !listener.failures().isEmpty());
-            assertThat(listener.failures()).singleElement(InstanceOfAssertFactories.THROWABLE)
+            // The client ends the watch before it stops the informer: a short grace may report the watch lost first.
+            await().atMost(WAIT).until(() -> listener.failures().stream().anyMatch(f -> f.getMessage().startsWith("Stopped")));
+            assertThat(listener.failures()).last(InstanceOfAssertFactories.THROWABLE)
                     .isExactlyInstanceOf(KubernetesDiscoveryException.class)
                     .hasMessage("Stopped watching the EndpointSlices of Service shop/orders: the KubernetesClient given to the"
                             + " source was closed; keeping the last 1 instances for good");

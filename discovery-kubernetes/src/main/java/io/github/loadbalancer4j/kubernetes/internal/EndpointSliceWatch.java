@@ -77,6 +77,7 @@ public final class EndpointSliceWatch implements AutoCloseable {
     private boolean closed;
     private @Nullable SharedIndexInformer<EndpointSlice> informer;
     private volatile List<KubernetesDiscoveryException> problems = List.of();
+    private volatile boolean started;
 
     // Confined to the driver's thread.
     private boolean listing;
@@ -133,6 +134,7 @@ public final class EndpointSliceWatch implements AutoCloseable {
         long checkMillis = Math.max(10, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(graceNanos) / 4));
         executor.scheduleWithFixedDelay(() -> run(this::checkWatch), checkMillis, checkMillis, TimeUnit.MILLISECONDS);
         created.start();
+        started = true;
     }
 
     /**
@@ -208,7 +210,9 @@ public final class EndpointSliceWatch implements AutoCloseable {
         if (current == null || stopReported) {
             return;
         }
-        if (client.getHttpClient().isClosed()) {
+        // Only closing its client stops the informer under the source: the client closes its informers
+        // (which may take a while) before it marks its HTTP client closed.
+        if (client.getHttpClient().isClosed() || (started && !current.isRunning())) {
             stopReported = true;
             failing = true;
             sink.failure(new KubernetesDiscoveryException(namespace, serviceName, "Stopped watching the EndpointSlices of"

@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
@@ -29,14 +31,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>fabric8 runs informer callbacks on a task executor and the JDK's HttpClient on another; both are
  * the source's own here (named {@code <prefix>-client-N} and {@code <prefix>-http-N}), so that close
- * can end them and wait. The JDK's HttpClient also has a selector thread of its own: Java 21 and
- * later can shut it down ({@code HttpClient.shutdownNow()}, called by reflection since this module
- * is built for Java 17); on Java 17 to 20 it ends by itself once the client is no longer referenced.
+ * can end them and wait. The JDK's HttpClient also has a selector thread of its own, which close ends
+ * and waits for too: on Java 21 and later with {@code HttpClient.shutdownNow()} (called by reflection,
+ * since this module is built for Java 17), before that by interrupting it.
  */
 public final class OwnedClient implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnedClient.class);
     private static final Duration CLOSE_BOUND = Duration.ofSeconds(5);
+    /** The JDK's HttpClient {@code toString()} ends with its id, "for tests", in parentheses. */
+    private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
 
     private final DaemonThreads taskThreads;
     private final ExecutorService taskExecutor;
@@ -93,7 +97,12 @@ public final class OwnedClient implements AutoCloseable {
         }
     }
 
-    /** Java 21 added {@code shutdownNow()} and {@code awaitTermination(Duration)} to the HttpClient. */
+    /**
+     * Ends the HttpClient's selector thread. Java 21 added {@code shutdownNow()} and
+     * {@code awaitTermination(Duration)}. Before, nothing public stops it (it ends by itself once the
+     * client is collected, which fabric8's scheduled tasks can delay for minutes); an interrupt ends
+     * its loop, and the JDK names it after the id its client's {@code toString()} ends with.
+     */
     private static void shutDown(HttpClient jdkClient) {
         Method shutdownNow;
         Method awaitTermination;
@@ -101,13 +110,37 @@ public final class OwnedClient implements AutoCloseable {
             shutdownNow = HttpClient.class.getMethod("shutdownNow");
             awaitTermination = HttpClient.class.getMethod("awaitTermination", Duration.class);
         } catch (NoSuchMethodException e) {
-            return; // Java 17-20: the selector thread ends once the client is unreachable
+            interruptSelector(jdkClient);
+            return;
         }
         try {
             shutdownNow.invoke(jdkClient);
             awaitTermination.invoke(jdkClient, CLOSE_BOUND);
         } catch (IllegalAccessException | InvocationTargetException e) {
             LOG.debug("Shutting down the JDK HttpClient of a Kubernetes client failed", e);
+        }
+    }
+
+    private static void interruptSelector(HttpClient jdkClient) {
+        Matcher id = CLIENT_ID.matcher(jdkClient.toString());
+        if (!id.find()) {
+            LOG.debug("No id in {}: its selector thread ends when the client is collected", jdkClient);
+            return;
+        }
+        String name = "HttpClient-" + id.group(1) + "-SelectorManager";
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                t.interrupt();
+                try {
+                    t.join(CLOSE_BOUND.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (t.isAlive()) {
+                    LOG.warn("{} did not end within {}", name, CLOSE_BOUND);
+                }
+                return;
+            }
         }
     }
 

@@ -54,9 +54,9 @@ public final class EndpointSliceReader {
         return portName != null || portNumber != 0;
     }
 
-    /** @return the chosen port as written in messages: {@code 'http'}, {@code 8080}, or {@code the only one} */
+    /** @return the chosen port as written in messages: {@code 'http'}, {@code 8080}, or {@code (the only one)} */
     public String describePort() {
-        return portName != null ? "'" + portName + "'" : portNumber != 0 ? Integer.toString(portNumber) : "the only one";
+        return portName != null ? "'" + portName + "'" : portNumber != 0 ? Integer.toString(portNumber) : "(the only one)";
     }
 
     /**
@@ -75,6 +75,7 @@ public final class EndpointSliceReader {
         List<UnusableEndpointSliceException> problems = new ArrayList<>();
 
         Integer number;
+        String which = describePort();
         if (portName != null) {
             EndpointPort named = tcp.stream().filter(p -> portName.equals(p.getName())).findFirst().orElse(null);
             if (named == null) {
@@ -90,6 +91,7 @@ public final class EndpointSliceReader {
             number = portNumber;
         } else if (tcp.size() == 1) {
             number = tcp.get(0).getPort();
+            which = "'" + tcp.get(0).getName() + "'";
         } else {
             if (hasEndpoints) {
                 problems.add(unusable(sliceName, null, "ports: " + portTexts + " (expected: one TCP port, or choose one with"
@@ -99,7 +101,7 @@ public final class EndpointSliceReader {
         }
         if (number == null || number < 1 || number > 65535) {
             if (hasEndpoints) {
-                problems.add(unusable(sliceName, null, "port " + describePort() + ": " + number + " (expected: 1-65535)", null));
+                problems.add(unusable(sliceName, null, "port " + which + ": " + number + " (expected: 1-65535)", null));
             }
             return new SliceReading(sliceName, List.of(), hasEndpoints, true, portTexts, problems);
         }

@@ -110,7 +110,12 @@ public final class ServiceEndpoints {
      */
     public record Merged(List<ServiceInstance> instances, List<KubernetesDiscoveryException> problems) {
 
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param instances the instances
+         * @param problems the problems
+         */
         public Merged {
             instances = List.copyOf(instances);
             problems = List.copyOf(problems);

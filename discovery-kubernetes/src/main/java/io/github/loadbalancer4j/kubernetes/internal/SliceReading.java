@@ -17,7 +17,16 @@ import java.util.List;
 public record SliceReading(String sliceName, List<ServiceInstance> instances, boolean hasEndpoints, boolean hasChosenPort,
         List<String> ports, List<UnusableEndpointSliceException> problems) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param sliceName the slice's name
+     * @param instances the instances
+     * @param hasEndpoints whether the slice lists any endpoint
+     * @param hasChosenPort whether the slice has the chosen port
+     * @param ports the slice's TCP ports
+     * @param problems what was skipped
+     */
     public SliceReading {
         instances = List.copyOf(instances);
         ports = List.copyOf(ports);

@@ -72,6 +72,8 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
     // A Service name is a DNS-1035 label; a namespace and a port name are DNS-1123 labels.
     private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final String DNS_1123_RULE = "at most 63 lowercase letters, digits and '-', starting and ending with a"
+            + " letter or digit";
 
     private final String namespace;
     private final String serviceName;
@@ -211,12 +213,9 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
         private Duration initialLoadTimeout = DEFAULT_INITIAL_LOAD_TIMEOUT;
 
         private Builder(String serviceName) {
-            requireNonNull(serviceName, "serviceName");
-            if (serviceName.length() > 63 || !DNS_1035_LABEL.matcher(serviceName).matches()) {
-                throw new IllegalArgumentException("serviceName: '" + serviceName + "' (expected: a Service name: at most 63"
-                        + " lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)");
-            }
-            this.serviceName = serviceName;
+            this.serviceName = checkLabel(serviceName, "serviceName", DNS_1035_LABEL,
+                    "a Service name: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a"
+                            + " letter or digit");
         }
 
         /**
@@ -228,17 +227,12 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
          * @throws IllegalArgumentException if the name is not a valid namespace name
          */
         public Builder namespace(String namespace) {
-            requireNonNull(namespace, "namespace");
-            if (namespace.length() > 63 || !DNS_1123_LABEL.matcher(namespace).matches()) {
-                throw new IllegalArgumentException("namespace: '" + namespace + "' (expected: a namespace name: at most 63"
-                        + " lowercase letters, digits and '-', starting and ending with a letter or digit)");
-            }
-            this.namespace = namespace;
+            this.namespace = checkLabel(namespace, "namespace", DNS_1123_LABEL, "a namespace name: " + DNS_1123_RULE);
             return this;
         }
 
         /**
-         * Uses a client the application owns; {@link KubernetesInstanceSource#close()} leaves it open.
+         * Watches through this client, which stays the application's: the source never closes it.
          *
          * @param client an open fabric8 client
          * @return this builder
@@ -271,12 +265,7 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
          * @throws IllegalArgumentException if the name is not a valid port name
          */
         public Builder port(String portName) {
-            requireNonNull(portName, "portName");
-            if (portName.length() > 63 || !DNS_1123_LABEL.matcher(portName).matches()) {
-                throw new IllegalArgumentException("portName: '" + portName + "' (expected: a port name: at most 63"
-                        + " lowercase letters, digits and '-', starting and ending with a letter or digit)");
-            }
-            this.portName = portName;
+            this.portName = checkLabel(portName, "portName", DNS_1123_LABEL, "a port name: " + DNS_1123_RULE);
             return this;
         }
 
@@ -412,6 +401,15 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
                 throw e;
             }
         }
+    }
+
+    /** Kubernetes names are DNS labels (the patterns also hold their 63-character limit). */
+    private static String checkLabel(String value, String name, Pattern label, String expected) {
+        requireNonNull(value, name);
+        if (!label.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + ": '" + value + "' (expected: " + expected + ")");
+        }
+        return value;
     }
 
     /** The driver's way into this source. */

@@ -11,7 +11,6 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.testing.LoopbackBackends;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +72,8 @@ class KubernetesEndToEndTest {
              LoadBalancer lb = LoadBalancer.of("orders", source,
                      LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build())) {
             await().atMost(WAIT).until(source::isWatching);
-            Callers callers = new Callers(LoadBalancer.decorateSupplier(lb, this::get));
+            Callers callers = new Callers(LoadBalancer.decorateSupplier(lb,
+                    instance -> LoopbackBackends.get(http, instance, "/orders/42")));
             callers.start();
             try {
                 callers.awaitCallsTo("127.0.0.11", "127.0.0.12");
@@ -108,18 +106,6 @@ class KubernetesEndToEndTest {
 
     private static Set<String> hosts(LoadBalancer lb) {
         return lb.getInstances().stream().map(InstanceStatus::instance).map(ServiceInstance::host).collect(Collectors.toSet());
-    }
-
-    private String get(ServiceInstance instance) {
-        Request request = new Request.Builder().url(instance.uri("/orders/42").toString()).build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() != 200) {
-                throw new IllegalStateException(instance + " answered " + response.code());
-            }
-            return response.body().string();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Threads calling until stopped, counting who answered and calls picked after a removal. */

@@ -20,6 +20,18 @@ public interface Candidate {
      */
     double weight();
 
+    /**
+     * How far a slow-starting instance has ramped: its share of its own weight now, from 0.1 when it
+     * joined (or became available again) to 1 at the end of the load balancer's slow-start window.
+     * {@link #weight()} already includes it; strategies that do not select by weight (round robin,
+     * random, the power-of-two-choices strategies) read it to give a warming instance its share.
+     *
+     * @return in (0, 1]; 1 when slow start is off or over
+     */
+    default double slowStartFactor() {
+        return 1.0;
+    }
+
     /** @return calls started on this instance and not yet ended */
     int inFlight();
 

@@ -100,9 +100,10 @@ public interface InstanceSource extends AutoCloseable {
      * listeners as a discovery failure; a fetch that returns an empty list applies it.
      *
      * @param fetch returns the whole current list
-     * @param interval time between fetches, {@code > 0}
+     * @param interval time between fetches, at least 10 ms
      * @return the source; close it to stop polling
-     * @throws IllegalArgumentException if the interval is not positive
+     * @throws IllegalArgumentException if the interval is shorter than 10 ms or longer than a count of
+     *     nanoseconds holds (292 years)
      */
     static InstanceSource polling(Callable<? extends List<ServiceInstance>> fetch, Duration interval) {
         return new PollingInstanceSource(fetch, interval);

@@ -32,6 +32,21 @@ public interface Lease {
      */
     void onError(Throwable error);
 
+    /**
+     * The call failed and the instance asked not to be called again for a while (an HTTP 429 or 503
+     * with {@code Retry-After}): recorded as {@link #onError(Throwable)} does, and the instance is
+     * kept out of selection for {@code retryAfter} (an {@code InstanceEjectedEvent} with reason
+     * {@code RETRY_AFTER}, then an {@code InstanceRestoredEvent}). Callers cap the duration; a zero
+     * duration only records the failure.
+     *
+     * @param error what the call failed with
+     * @param retryAfter how long to keep the instance out, {@code >= 0}
+     * @throws IllegalArgumentException if {@code retryAfter} is negative or longer than 292 years
+     */
+    default void onError(Throwable error, java.time.Duration retryAfter) {
+        onError(error);
+    }
+
     /** The call never ran: the permission is given back and nothing is recorded. */
     void release();
 }

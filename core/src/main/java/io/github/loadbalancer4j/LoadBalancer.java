@@ -356,6 +356,8 @@ public interface LoadBalancer extends AutoCloseable {
      * in-flight counts, latency) is kept, as it belongs to the load balancer.
      *
      * @param strategy the new strategy
+     * @throws IllegalArgumentException if the config has a slow-start window and the strategy selects
+     *     with a hash ring ({@code consistentHash()}), which cannot ramp an instance up
      */
     void changeStrategy(SelectionStrategy strategy);
 

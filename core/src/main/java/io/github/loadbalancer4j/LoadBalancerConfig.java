@@ -3,6 +3,8 @@ package io.github.loadbalancer4j;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.health.HealthCheckConfig;
+import io.github.loadbalancer4j.internal.Durations;
+import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
@@ -265,18 +267,18 @@ public final class LoadBalancerConfig {
         }
 
         /**
-         * Ramps the weight of a new or recovered instance from 10% to 100% over this window.
+         * Ramps the share of calls of a new or recovered instance from 10% to 100% over this window.
+         * Every built-in strategy honours it: the weighted ones through the weight, round robin and
+         * random as weighted round robin and weighted random over the ramp, the power-of-two-choices
+         * ones by letting a warming instance take part in a draw with the probability of its ramp.
+         * {@code consistentHash()} cannot (a ramp would move keys): {@link #build()} refuses the pair.
          *
          * @param window {@code >= 0}; zero is off
          * @return this builder
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if negative, or longer than a count of nanoseconds holds (292 years)
          */
         public Builder slowStart(Duration window) {
-            requireNonNull(window, "slowStart");
-            if (window.isNegative()) {
-                throw new IllegalArgumentException("slowStart: " + window + " (expected: >= 0)");
-            }
-            this.slowStart = window;
+            this.slowStart = Durations.requireNonNegative("slowStart", window);
             return this;
         }
 
@@ -336,6 +338,11 @@ public final class LoadBalancerConfig {
             if (circuitBreakerConfigName != null && circuitBreakerRegistry.getConfiguration(circuitBreakerConfigName).isEmpty()) {
                 throw new IllegalStateException("circuitBreakerConfigName: '" + circuitBreakerConfigName
                         + "' is not a configuration of the circuitBreakerRegistry (expected: a name added with addConfiguration)");
+            }
+            if (!slowStart.isZero() && ConsistentHashStrategy.isUsedBy(selectionStrategy)) {
+                throw new IllegalStateException("slowStart(" + slowStart + ") cannot be combined with selectionStrategy("
+                        + selectionStrategy + "): a hash ring gives each key one instance, so a ramp would move keys"
+                        + " (expected: slowStart(Duration.ZERO), or another strategy)");
             }
             return new LoadBalancerConfig(this);
         }

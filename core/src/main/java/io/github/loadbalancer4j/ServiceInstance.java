@@ -17,6 +17,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every value is checked at construction; a bad one fails with an {@link IllegalArgumentException}
  * naming the field, the value and what was expected, e.g. {@code port: 70000 (expected: 1-65535)}.
+ *
+ * <p>A host is accepted when a URL can hold it, so that OkHttp, {@code java.net.URI} and the clients
+ * built on them can all address the instance: a host name by RFC 1123 (letters, digits and hyphens in
+ * dot-separated labels of at most 63 characters, the last label starting with a letter; an
+ * internationalized name is kept in its ASCII form, {@code xn--...}), an IPv4 address, or an IPv6
+ * address with or without brackets. Refused, each with a message naming it:
+ * {@code host..example}, {@code ho%st}, {@code a{b}}, {@code my_service} (an underscore:
+ * {@code java.net.URI} sees no host in {@code http://my_service:8080}, so {@link #parse(String)} and
+ * {@link #of(String, int)} both refuse it), and an IPv6 address with a zone ID such as
+ * {@code fe80::1%eth0} (what {@code InetAddress.getHostAddress()} returns for a scoped address; no URL
+ * can carry the zone, so use an address that needs none).
  */
 public final class ServiceInstance {
 
@@ -46,10 +57,11 @@ public final class ServiceInstance {
     /**
      * Returns a plain-http instance with the default weight.
      *
-     * @param host a host name or IP address (IPv6 with or without brackets)
+     * @param host a host name or IP address (IPv6 with or without brackets), as described in the
+     *     class documentation
      * @param port 1-65535
      * @return the instance, whose id is {@code host:port}
-     * @throws IllegalArgumentException if the host is empty or the port out of range
+     * @throws IllegalArgumentException if no URL can hold the host, or the port is out of range
      */
     public static ServiceInstance of(String host, int port) {
         return builder(host, port).build();
@@ -61,7 +73,8 @@ public final class ServiceInstance {
      *
      * @param uri e.g. {@code http://10.0.1.10:8080}
      * @return the instance
-     * @throws IllegalArgumentException if the scheme is not http/https, or the host is missing
+     * @throws IllegalArgumentException if the scheme is not http/https, the host is missing or not one a
+     *     URL can hold, the port is out of range, or the URI carries user info
      */
     public static ServiceInstance of(URI uri) {
         return builder(uri).build();
@@ -72,7 +85,8 @@ public final class ServiceInstance {
      *
      * @param uri the text of an absolute http(s) URI
      * @return the instance
-     * @throws IllegalArgumentException if the text is not such a URI, naming the text
+     * @throws IllegalArgumentException if the text is not such a URI (as {@link #builder(URI)} checks
+     *     it), naming the text
      */
     public static ServiceInstance parse(String uri) {
         requireNonNull(uri, "uri");
@@ -97,21 +111,24 @@ public final class ServiceInstance {
     /**
      * Starts a builder for an instance at {@code host:port}.
      *
-     * @param host a host name or IP address
+     * @param host a host name or IP address, as described in the class documentation
      * @param port 1-65535
      * @return a builder
-     * @throws IllegalArgumentException if the host is empty or the port out of range
+     * @throws IllegalArgumentException if no URL can hold the host, or the port is out of range
      */
     public static Builder builder(String host, int port) {
         return new Builder(host, port);
     }
 
     /**
-     * Starts a builder from an http(s) URI: host, port (default 80 or 443) and {@code secure}.
+     * Starts a builder from an http(s) URI: host, port (default 80 or 443) and {@code secure}. The
+     * host is checked as {@link #builder(String, int)} checks it; path, query and fragment are ignored.
      *
      * @param uri an absolute http or https URI
      * @return a builder
-     * @throws IllegalArgumentException if the scheme is not http/https, or the host is missing
+     * @throws IllegalArgumentException if the scheme is not http/https, the host is missing or not one a
+     *     URL can hold, the port is not 1-65535, or the URI carries user info ({@code user:password@},
+     *     which an instance never sends: {@code http://h:80@evil:81} names the host {@code evil})
      */
     public static Builder builder(URI uri) {
         requireNonNull(uri, "uri");
@@ -119,13 +136,56 @@ public final class ServiceInstance {
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
             throw new IllegalArgumentException("uri: '" + uri + "' (expected: scheme http or https)");
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
+        boolean secure = scheme.equalsIgnoreCase("https");
+        // The raw authority, not getHost(): java.net.URI gives no host for names it does not parse
+        // (an underscore, a non-ASCII name), and those deserve the host check's own message.
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
             throw new IllegalArgumentException("uri: '" + uri + "' (expected: a host, as in http://host:port)");
         }
-        boolean secure = scheme.equalsIgnoreCase("https");
-        int port = uri.getPort() == -1 ? (secure ? 443 : 80) : uri.getPort();
-        return new Builder(host, port).secure(secure);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            // The user info may hold a password: keep it out of the message (and so out of logs).
+            String masked = uri.toString().replace(authority, "***" + authority.substring(at));
+            throw new IllegalArgumentException("uri: '" + masked + "' (expected: http://host:port without user info; "
+                    + "the host is what follows the last '@')");
+        }
+        int hostEnd;
+        if (authority.startsWith("[")) {
+            hostEnd = authority.indexOf(']') + 1;
+            if (hostEnd == 0) {
+                throw new IllegalArgumentException("uri: '" + uri + "' (expected: an IPv6 host closed by ']')");
+            }
+        } else {
+            hostEnd = authority.indexOf(':');
+            if (hostEnd < 0) {
+                hostEnd = authority.length();
+            } else if (authority.indexOf(':', hostEnd + 1) >= 0) {
+                throw new IllegalArgumentException(
+                        "uri: '" + uri + "' (expected: an IPv6 host in brackets, as in http://[2001:db8::1]:8080)");
+            }
+        }
+        String portText = authority.substring(hostEnd);
+        int port = secure ? 443 : 80;
+        if (!portText.isEmpty() && !portText.equals(":")) {
+            port = parsePort(uri, portText);
+        }
+        return new Builder(authority.substring(0, hostEnd), port).secure(secure);
+    }
+
+    private static int parsePort(URI uri, String portText) {
+        String number = portText.substring(1);
+        boolean digits = portText.charAt(0) == ':';
+        for (int i = 0; i < number.length() && digits; i++) {
+            digits = InstanceHost.isDigit(number.charAt(i));
+        }
+        if (!digits) {
+            throw new IllegalArgumentException("uri: '" + uri + "' (expected: http://host:port with a port of 1-65535)");
+        }
+        if (number.length() > 9) {
+            throw new IllegalArgumentException("port: " + number + " (expected: 1-65535)");
+        }
+        return Integer.parseInt(number); // the builder checks the range
     }
 
     /** @return the identity of this instance; {@code host:port} unless the builder set another */
@@ -133,7 +193,7 @@ public final class ServiceInstance {
         return id;
     }
 
-    /** @return the host name or address, IPv6 without brackets */
+    /** @return the host name (in ASCII) or address, IPv6 without brackets */
     public String host() {
         return host;
     }
@@ -239,23 +299,11 @@ public final class ServiceInstance {
 
         private Builder(String host, int port) {
             requireNonNull(host, "host");
-            String h = host.trim();
-            if (h.startsWith("[") && h.endsWith("]")) {
-                h = h.substring(1, h.length() - 1);
-            }
-            if (h.isEmpty()) {
-                throw new IllegalArgumentException("host: '" + host + "' (expected: a non-empty host name or address)");
-            }
-            for (int i = 0; i < h.length(); i++) {
-                char c = h.charAt(i);
-                if (Character.isWhitespace(c) || c == '/' || c == '?' || c == '#' || c == '@') {
-                    throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or address, without '" + c + "')");
-                }
-            }
+            String checked = InstanceHost.check(host);
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("port: " + port + " (expected: 1-65535)");
             }
-            this.host = h;
+            this.host = checked;
             this.port = port;
         }
 

@@ -139,8 +139,8 @@ class BadInputTest {
     }
 
     @Test
-    void pollingIntervalMustBePositive() {
+    void pollingIntervalMustBeAtLeastTenMilliseconds() {
         assertThatThrownBy(() -> InstanceSource.polling(List::of, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval: PT0S (expected: > 0)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval: PT0S (expected: >= 10 ms)");
     }
 }

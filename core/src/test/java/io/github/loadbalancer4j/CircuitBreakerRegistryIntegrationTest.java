@@ -1,9 +1,10 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -13,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class CircuitBreakerRegistryIntegrationTest {
 
     private final MutableClock clock = new MutableClock();

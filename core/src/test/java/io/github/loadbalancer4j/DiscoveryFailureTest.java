@@ -1,9 +1,9 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.RecordingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

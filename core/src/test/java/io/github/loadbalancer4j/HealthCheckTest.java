@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +9,7 @@ import io.github.loadbalancer4j.event.InstanceEjectedEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.ManualScheduler;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -123,7 +123,7 @@ class HealthCheckTest {
             return never; // a check that never answers: must not hold anyone up
         };
         LoadBalancer lb = LoadBalancer.of("slowchecks", InstanceSource.of(instance), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
-                .healthCheck(HealthCheckConfig.custom(slowChecker).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
+                .healthCheck(HealthCheckConfig.custom(slowChecker).interval(HealthCheckConfig.MIN_INTERVAL).timeout(Duration.ofMillis(20))
                         .unhealthyThreshold(1000).build()).build());
 
         for (int i = 0; i < 1000; i++) {
@@ -141,7 +141,7 @@ class HealthCheckTest {
         ServerSocket server = listen("127.0.0.11", 0);
         LoadBalancer lb = LoadBalancer.of("closing", InstanceSource.of(ServiceInstance.of("127.0.0.11", server.getLocalPort())),
                 LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).healthCheck(HealthCheckConfig.custom(HealthChecker.tcp())
-                        .interval(Duration.ofMillis(20)).timeout(Duration.ofMillis(10)).build()).build());
+                        .interval(HealthCheckConfig.MIN_INTERVAL).timeout(Duration.ofMillis(10)).build()).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> healthThreads("closing") > 0);
 
         lb.close();
@@ -261,7 +261,7 @@ class HealthCheckTest {
         assertThatThrownBy(() -> HealthCheckConfig.custom(HealthChecker.tcp()).jitter(-0.1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("jitter: -0.1 (expected: >= 0.0 and < 1.0)");
         assertThatThrownBy(() -> HealthCheckConfig.custom(HealthChecker.tcp()).interval(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval: PT0S (expected: > 0)");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval: PT0S (expected: >= 100 ms)");
         assertThatThrownBy(() -> HealthCheckConfig.custom(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("checker");
     }
@@ -277,5 +277,31 @@ class HealthCheckTest {
     private static long healthThreads(String lbName) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("loadbalancer4j-health-" + lbName + "-")).count();
+    }
+
+    @Test
+    void jitterSpreadsTheProbesOfManyInstancesOverTheInterval() {
+        List<ServiceInstance> instances = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            instances.add(ServiceInstance.of("10.0.1." + (i + 1), 8080));
+        }
+        Map<ServiceInstance, Duration> firstProbe = new ConcurrentHashMap<>();
+        HealthChecker recording = (instance, timeout) -> {
+            firstProbe.putIfAbsent(instance, scheduler.elapsed());
+            return CompletableFuture.completedFuture(true);
+        };
+        LoadBalancer.of("spread", InstanceSource.of(instances), LoadBalancerConfig.custom()
+                .healthCheck(HealthCheckConfig.custom(recording).interval(INTERVAL).jitter(0.2)
+                        .timeout(Duration.ofMillis(500)).scheduler(scheduler).build()).build());
+
+        scheduler.advance(INTERVAL.multipliedBy(2));
+
+        assertThat(firstProbe).hasSize(50);
+        // Each first probe waits the interval moved by up to 20% either way: 0.8-1.2 s, at 50 different times.
+        assertThat(firstProbe.values()).allSatisfy(t -> assertThat(t).isBetween(Duration.ofMillis(800), Duration.ofMillis(1_200)));
+        assertThat(new java.util.HashSet<>(firstProbe.values())).hasSizeGreaterThan(45);
+        Duration earliest = firstProbe.values().stream().min(Duration::compareTo).orElseThrow();
+        Duration latest = firstProbe.values().stream().max(Duration::compareTo).orElseThrow();
+        assertThat(latest.minus(earliest)).isGreaterThan(Duration.ofMillis(200)); // spread, not bunched
     }
 }

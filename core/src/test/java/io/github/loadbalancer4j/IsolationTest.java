@@ -1,8 +1,9 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class IsolationTest {
 
     private final MutableClock clock = new MutableClock();
@@ -96,6 +99,46 @@ class IsolationTest {
 
         assertThat(lb.getConfig().getSelectionStrategy()).isSameAs(SelectionStrategy.peakEwma());
         assertThat(failures).isEqualTo(calls.get(broken).get()).isLessThanOrEqualTo(30); // at most 1%
+    }
+
+    @Test
+    void anInstanceThatFailsItsProbesWaitsLongerTheSecondTime() {
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, broken), LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).clock(clock).ticker(clock.ticker()).build());
+        Supplier<String> call = LoadBalancer.decorateSupplier(lb, instance -> {
+            if (instance.equals(broken)) {
+                throw new IllegalStateException("boom from " + instance);
+            }
+            return "ok";
+        });
+        CircuitBreaker brokenBreaker = breakerOf(lb, broken);
+        java.util.List<Duration> waits = new java.util.ArrayList<>();
+
+        for (int round = 0; round < 2; round++) {
+            while (brokenBreaker.getState() != CircuitBreaker.State.OPEN) {
+                callIgnoringFailures(call);
+            }
+            Duration waited = Duration.ZERO;
+            while (brokenBreaker.getState() == CircuitBreaker.State.OPEN) {
+                clock.advance(Duration.ofMillis(100));
+                waited = waited.plusMillis(100);
+                callIgnoringFailures(call); // a call lets the load balancer look at OPEN breakers again
+            }
+            waits.add(waited);
+        }
+
+        // Exponential from 10 s with 25% jitter: the first wait is 7.5-12.5 s, the second 15-25 s.
+        assertThat(waits.get(0)).isBetween(Duration.ofMillis(7_500), Duration.ofMillis(12_600));
+        assertThat(waits.get(1)).isBetween(Duration.ofSeconds(15), Duration.ofMillis(25_100));
+        assertThat(waits.get(1)).isGreaterThan(waits.get(0));
+    }
+
+    private static void callIgnoringFailures(Supplier<String> call) {
+        try {
+            call.get();
+        } catch (IllegalStateException expected) {
+            // the broken instance fails
+        }
     }
 
     private static CircuitBreaker breakerOf(LoadBalancer lb, ServiceInstance instance) {

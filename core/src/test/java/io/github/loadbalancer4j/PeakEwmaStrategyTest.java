@@ -1,11 +1,11 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
 import io.github.loadbalancer4j.internal.InstanceState;
+import io.github.loadbalancer4j.testing.MutableClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

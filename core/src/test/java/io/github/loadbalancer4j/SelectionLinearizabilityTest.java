@@ -3,10 +3,10 @@ package io.github.loadbalancer4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,10 +1,10 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.testing.ManualScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

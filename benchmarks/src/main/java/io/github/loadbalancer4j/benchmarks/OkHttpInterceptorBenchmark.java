@@ -1,10 +1,10 @@
 package io.github.loadbalancer4j.benchmarks;
 
-import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.github.loadbalancer4j.health;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.loadbalancer4j.internal.Durations;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,13 @@ public final class HealthCheckConfig {
     public static final double DEFAULT_JITTER = 0.1;
     /** How long one check may take. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The shortest interval accepted: below it, checks of a few hundred instances would keep a core
+     * busy (an interval of 2 ns ran 1.3 million checks a second on two cores).
+     */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    /** The shortest timeout accepted: no check over a network answers sooner. */
+    public static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
     /** Consecutive failed checks that make an instance unhealthy. */
     public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
     /** Consecutive passed checks that make an unhealthy instance healthy again. */
@@ -127,16 +135,13 @@ public final class HealthCheckConfig {
         }
 
         /**
-         * @param interval time between two checks of one instance, {@code > 0}
+         * @param interval time between two checks of one instance, at least {@link #MIN_INTERVAL} (100 ms)
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if shorter than 100 ms, or longer than a count of
+         *     nanoseconds holds (292 years)
          */
         public Builder interval(Duration interval) {
-            requireNonNull(interval, "interval");
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
-            }
-            this.interval = interval;
+            this.interval = Durations.requireAtLeast("interval", interval, MIN_INTERVAL, ">= 100 ms");
             return this;
         }
 
@@ -154,16 +159,14 @@ public final class HealthCheckConfig {
         }
 
         /**
-         * @param timeout how long one check may take, {@code > 0} and shorter than the interval
+         * @param timeout how long one check may take, at least {@link #MIN_TIMEOUT} (1 ms) and shorter
+         *     than the interval
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if shorter than 1 ms, or longer than a count of nanoseconds
+         *     holds (292 years)
          */
         public Builder timeout(Duration timeout) {
-            requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            }
-            this.timeout = timeout;
+            this.timeout = Durations.requireAtLeast("timeout", timeout, MIN_TIMEOUT, ">= 1 ms");
             return this;
         }
 

@@ -22,15 +22,6 @@ public interface CallObserver {
 
         /**
          * @param config the breaker's config
-         * @param result what the call returned
-         * @return how the breaker records that result
-         */
-        static Outcome ofResult(CircuitBreakerConfig config, @Nullable Object result) {
-            return config.getRecordResultPredicate().test(result) ? FAILED : SUCCESSFUL;
-        }
-
-        /**
-         * @param config the breaker's config
          * @param error what the call threw
          * @return how the breaker records that error
          */

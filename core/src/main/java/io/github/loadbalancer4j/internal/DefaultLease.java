@@ -4,6 +4,7 @@ import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.ServiceInstance;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /** A {@link Lease} that can be ended once; later ends do nothing. */
@@ -59,6 +60,15 @@ final class DefaultLease implements Lease {
         java.util.Objects.requireNonNull(error, "error");
         if (end()) {
             loadBalancer.recordError(state, start, error);
+        }
+    }
+
+    @Override
+    public void onError(Throwable error, Duration retryAfter) {
+        java.util.Objects.requireNonNull(error, "error");
+        long hold = Durations.requireNonNegative("retryAfter", retryAfter).toNanos();
+        if (end()) {
+            loadBalancer.recordError(state, start, error, hold);
         }
     }
 

@@ -16,7 +16,6 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.event.DiscoveryFailedEvent;
 import io.github.loadbalancer4j.event.DuplicateInstancesEvent;
-import io.github.loadbalancer4j.event.EjectionReason;
 import io.github.loadbalancer4j.event.InstanceAddedEvent;
 import io.github.loadbalancer4j.event.InstanceEjectedEvent;
 import io.github.loadbalancer4j.event.InstanceRemovedEvent;
@@ -26,61 +25,59 @@ import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
+import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.CheckedFunction;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The load balancer. Readers (every call) read one volatile {@link Snapshot}; writers (list updates,
- * breaker state changes, strategy swaps) rebuild it under one lock and publish events after leaving
- * it. Public only for other loadbalancer4j modules; not API.
+ * The load balancer. A call reads one volatile {@link Snapshot}, picks from it, takes the instance's
+ * breaker permission and records the outcome on that instance's state; it never takes the lock and
+ * never runs an event consumer. What changes the snapshot happens elsewhere: list updates
+ * ({@link InstanceList}) and strategy swaps under the lock, availability ({@link Availability}) on the
+ * load balancer's own thread ({@link Refresher}), coalesced. Public only for other loadbalancer4j
+ * modules; not API.
  */
 public final class DefaultLoadBalancer implements LoadBalancer {
-
-    /** How often ejected breakers are looked at again, in ticker time. */
-    static final long RECHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final LoadBalancerConfig config;
     private final LongSupplier ticker;
     private final Clock clock;
     private final int maxSelectionAttempts;
-    private final LoadBalancerEventProcessor events = new LoadBalancerEventProcessor();
-    private final InstanceCircuitBreakers breakers;
-    private final CoarseTicker recent;
-    private final LongAdder noAvailableCalls = new LongAdder();
-    private final Object lock = new Object();
-    private final @Nullable HealthChecks health;
     private final long slowStartNanos;
+    private final LoadBalancerEventProcessor events = new LoadBalancerEventProcessor();
+    private final CoarseTicker recent;
+    private final Availability availability;
+    private final LoadBalancerMetrics metrics;
+    private final Refresher refresher;
+    private final @Nullable HealthChecks health;
+    private final Object lock = new Object();
+    private final InstanceSource.Subscription subscription;
 
     private volatile Snapshot snapshot;
     // The discovery failure reported since the last list the source delivered, if any.
     private volatile @Nullable Throwable discoveryFailure;
     // Null unless metrics are bound: the hot path then pays one volatile read per call.
     private volatile @Nullable CallObserver callObserver;
+
     // Guarded by lock.
+    private final InstanceList list;
     private final List<CallObserver> callObservers = new ArrayList<>();
-    // Guarded by lock.
-    private Map<String, InstanceState> byId = new LinkedHashMap<>();
     private SelectionStrategy strategy;
     private boolean closed;
-    private boolean initialized;
-    private final InstanceSource.Subscription subscription;
 
     /**
      * Creates a load balancer and subscribes it to its source.
@@ -100,14 +97,17 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         this.ticker = config.getTicker();
         this.clock = config.getClock();
         this.maxSelectionAttempts = config.getMaxSelectionAttempts();
-        this.breakers = new InstanceCircuitBreakers(name, config);
+        this.slowStartNanos = config.getSlowStart().toNanos();
         this.recent = new CoarseTicker(ticker.getAsLong());
         this.strategy = config.getSelectionStrategy();
-        this.slowStartNanos = config.getSlowStart().toNanos();
+        this.refresher = new Refresher(name, this::refresh, events);
         this.health = config.getHealthCheck() == null ? null
-                : new HealthChecks(name, config.getHealthCheck(), this::availabilityChanged);
-        this.snapshot = new Snapshot(new InstanceState[0], new InstanceState[0], 0,
-                strategy.newSelector(Candidates.empty()), strategy, false, Snapshot.NEVER, false);
+                : new HealthChecks(name, config.getHealthCheck(), refresher::requestInline);
+        this.availability = new Availability(config.getPanicThreshold(), slowStartNanos,
+                health == null || health.selectableBeforeFirstCheck());
+        this.list = new InstanceList(new InstanceCircuitBreakers(name, config), recent, slowStartNanos);
+        this.metrics = new LoadBalancerMetrics(() -> snapshot, this::availableNow);
+        this.snapshot = Snapshot.empty(strategy);
         this.subscription = source.subscribe(new InstanceSource.Listener() {
             @Override
             public void onInstances(List<ServiceInstance> instances) {
@@ -118,65 +118,185 @@ public final class DefaultLoadBalancer implements LoadBalancer {
             @Override
             public void onDiscoveryFailure(Throwable cause) {
                 discoveryFailure = cause;
-                if (events.hasConsumers()) {
-                    events.processEvent(new DiscoveryFailedEvent(name, now(), cause));
-                }
+                publish(() -> new DiscoveryFailedEvent(name, now(), cause));
             }
 
             @Override
             public void onDuplicateInstances(List<ServiceInstance> dropped) {
-                if (events.hasConsumers()) {
-                    events.processEvent(new DuplicateInstancesEvent(name, now(), dropped));
-                }
+                publish(() -> new DuplicateInstancesEvent(name, now(), dropped));
             }
         });
     }
 
     // ---------------------------------------------------------------- the hot path
 
-    @Override
-    public <T> T executeSupplier(SelectionContext context, Function<ServiceInstance, T> call) {
+    /** The one template of the blocking calls: pick, call, record. Any Throwable ends the call and is rethrown as it is. */
+    private <T> T execute(SelectionContext context, CheckedFunction<ServiceInstance, T> call) throws Throwable {
         long start = ticker.getAsLong();
         InstanceState state = pick(context, start);
         T result;
         try {
             result = call.apply(state.instance());
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable, not RuntimeException | Error: Kotlin and Lombok code throws checked exceptions undeclared.
             recordError(state, start, e);
             throw e;
         }
         recordResult(state, start, result);
         return result;
+    }
+
+    /** Picks an available instance and takes its breaker's permission; its in-flight count is raised. */
+    InstanceState pick(SelectionContext context, long now) {
+        Snapshot s = snapshot;
+        if (s.recheckDue(now)) {
+            refresher.requestAsync(); // a breaker's wait may be over: looked at on the load balancer's thread
+            s = snapshot;
+        }
+        SelectionContext ctx = context;
+        for (int i = 0; i < maxSelectionAttempts; i++) {
+            InstanceState chosen = choose(s, ctx);
+            if (chosen == null) {
+                break;
+            }
+            // In panic mode every known instance is tried, whatever its breaker, health or hold says.
+            if (s.panic || (!chosen.held(now) && chosen.circuitBreaker().tryAcquirePermission())) {
+                chosen.started();
+                CallObserver observer = callObserver;
+                if (observer != null) {
+                    observer.onSelected(chosen);
+                }
+                return chosen;
+            }
+            // Refused (the breaker opened, HALF_OPEN has no permit left, a hold began): pick again
+            // without it, and let the load balancer's thread bring the snapshot up to date.
+            if (chosen.refreshSeenState()) {
+                refresher.requestAsync();
+            }
+            s = snapshot;
+            ctx = ctx.excluding(chosen.instance());
+        }
+        throw noAvailableInstance(s, now);
+    }
+
+    void recordSuccess(InstanceState state, long start) {
+        long end = ticker.getAsLong();
+        long duration = end - start;
+        state.circuitBreaker().onSuccess(duration, TimeUnit.NANOSECONDS);
+        ended(state, duration, end, false, CallObserver.Outcome.SUCCESSFUL);
+    }
+
+    void recordResult(InstanceState state, long start, @Nullable Object result) {
+        long end = ticker.getAsLong();
+        long duration = end - start;
+        state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
+        // A result the breaker counts as a failure is a failure for the latency statistics too:
+        // a fast bad answer must not make its instance look cheap.
+        boolean failed = state.isFailure(result);
+        ended(state, duration, end, failed, failed ? CallObserver.Outcome.FAILED : CallObserver.Outcome.SUCCESSFUL);
+    }
+
+    void recordError(InstanceState state, long start, Throwable error) {
+        long end = ticker.getAsLong();
+        long duration = end - start;
+        CircuitBreaker breaker = state.circuitBreaker();
+        breaker.onError(duration, TimeUnit.NANOSECONDS, error);
+        CallObserver.Outcome outcome = CallObserver.Outcome.ofError(breaker.getCircuitBreakerConfig(), error);
+        ended(state, duration, end, outcome == CallObserver.Outcome.FAILED, outcome);
+    }
+
+    /**
+     * Records a failure and keeps the instance out of selection for {@code holdNanos}: the server
+     * asked not to be called for that long (HTTP 429 or 503 with Retry-After).
+     */
+    void recordError(InstanceState state, long start, Throwable error, long holdNanos) {
+        if (holdNanos > 0) {
+            state.holdUntil(ticker.getAsLong() + holdNanos);
+            refresher.requestAsync();
+        }
+        recordError(state, start, error);
+    }
+
+    void release(InstanceState state) {
+        state.circuitBreaker().releasePermission();
+        if (state.released()) {
+            refresher.requestAsync();
+        }
+    }
+
+    private void ended(InstanceState state, long duration, long end, boolean failed, CallObserver.Outcome outcome) {
+        recent.advance(end);
+        if (state.ended(duration, end, failed)) {
+            refresher.requestAsync(); // its breaker moved: the snapshot follows on the load balancer's thread
+        }
+        CallObserver observer = callObserver;
+        if (observer != null) {
+            observer.onEnded(state, duration, outcome);
+        }
+    }
+
+    /** The selector's pick, moved off instances this call already tried while an untried one exists. */
+    private static @Nullable InstanceState choose(Snapshot s, SelectionContext ctx) {
+        InstanceState first = cast(s.selector.select(ctx), s);
+        if (first == null || !ctx.hasTried() || !ctx.isTried(first.instance())) {
+            return first;
+        }
+        InstanceState again = cast(s.selector.select(ctx), s);
+        if (again != null && !ctx.isTried(again.instance())) {
+            return again;
+        }
+        InstanceState[] all = s.selectable;
+        int offset = Randomness.current().nextInt(all.length);
+        for (int i = 0; i < all.length; i++) {
+            InstanceState candidate = all[(offset + i) % all.length];
+            if (!ctx.isTried(candidate.instance())) {
+                return candidate;
+            }
+        }
+        return first; // every selectable instance was tried: reuse one
+    }
+
+    private static @Nullable InstanceState cast(@Nullable Candidate candidate, Snapshot s) {
+        if (candidate == null || candidate instanceof InstanceState) {
+            return (InstanceState) candidate;
+        }
+        throw new IllegalStateException("strategy " + s.strategy + " returned " + candidate
+                + " (expected: one of the candidates passed to newSelector)");
+    }
+
+    private NoAvailableInstanceException noAvailableInstance(Snapshot s, long now) {
+        metrics.noAvailableInstance();
+        NoAvailableInstanceException e = Unavailability.exception(name, s, availability, discoveryFailure, now);
+        if (events.hasConsumers()) {
+            refresher.queue(new NoAvailableInstanceEvent(name, now(), e.getReason()));
+            refresher.drainAsync(); // consumers run on the load balancer's thread, not the caller's
+        }
+        return e;
+    }
+
+    // ---------------------------------------------------------------- the execute and acquire API
+
+    @Override
+    public <T> T executeSupplier(SelectionContext context, Function<ServiceInstance, T> call) {
+        try {
+            return execute(context, call::apply);
+        } catch (Throwable e) {
+            throw sneaky(e); // what the call threw, or NoAvailableInstanceException
+        }
     }
 
     @Override
     public <T> T executeCheckedSupplier(CheckedFunction<ServiceInstance, T> call) throws Throwable {
-        long start = ticker.getAsLong();
-        InstanceState state = pick(SelectionContext.empty(), start);
-        T result;
-        try {
-            result = call.apply(state.instance());
-        } catch (Throwable e) {
-            recordError(state, start, e);
-            throw e;
-        }
-        recordResult(state, start, result);
-        return result;
+        return execute(SelectionContext.empty(), call);
     }
 
     @Override
     public <T> T executeCallable(InstanceCallable<T> call) throws Exception {
-        long start = ticker.getAsLong();
-        InstanceState state = pick(SelectionContext.empty(), start);
-        T result;
         try {
-            result = call.call(state.instance());
-        } catch (Exception | Error e) {
-            recordError(state, start, e);
-            throw e;
+            return execute(SelectionContext.empty(), call::call);
+        } catch (Throwable e) {
+            throw sneaky(e); // what the call threw, or NoAvailableInstanceException
         }
-        recordResult(state, start, result);
-        return result;
     }
 
     @Override
@@ -219,347 +339,147 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return new DefaultLease(this, pick(context, start), start);
     }
 
-    /** Picks an available instance and takes its breaker's permission; its in-flight count is raised. */
-    InstanceState pick(SelectionContext context, long now) {
-        Snapshot s = snapshot;
-        if (s.recheckDue(now)) {
-            s = recheck(now);
-        }
-        SelectionContext ctx = context;
-        for (int i = 0; i < maxSelectionAttempts; i++) {
-            InstanceState chosen = choose(s, ctx);
-            if (chosen == null) {
-                break;
-            }
-            if (chosen.circuitBreaker().tryAcquirePermission() || s.panic) {
-                // In panic mode every known instance is tried, whatever its breaker or health says.
-                chosen.started();
-                CallObserver observer = callObserver;
-                if (observer != null) {
-                    observer.onSelected(chosen);
-                }
-                return chosen;
-            }
-            // Lost a race for the permission (the breaker opened, or HALF_OPEN has no permit left).
-            if (chosen.refreshSeenState()) {
-                availabilityChanged();
-            }
-            s = snapshot;
-            ctx = ctx.excluding(chosen.instance());
-        }
-        throw noAvailableInstance(s);
-    }
-
-    /** The selector's pick, moved off instances this call already tried while an untried one exists. */
-    private static @Nullable InstanceState choose(Snapshot s, SelectionContext ctx) {
-        InstanceState first = cast(s.selector.select(ctx), s);
-        if (first == null || !ctx.hasTried() || !ctx.isTried(first.instance())) {
-            return first;
-        }
-        InstanceState again = cast(s.selector.select(ctx), s);
-        if (again != null && !ctx.isTried(again.instance())) {
-            return again;
-        }
-        InstanceState[] all = s.selectable;
-        int offset = Randomness.current().nextInt(all.length);
-        for (int i = 0; i < all.length; i++) {
-            InstanceState candidate = all[(offset + i) % all.length];
-            if (!ctx.isTried(candidate.instance())) {
-                return candidate;
-            }
-        }
-        return first; // every selectable instance was tried: reuse one
-    }
-
-    private static @Nullable InstanceState cast(@Nullable Candidate candidate, Snapshot s) {
-        if (candidate == null || candidate instanceof InstanceState) {
-            return (InstanceState) candidate;
-        }
-        throw new IllegalStateException("strategy " + s.strategy + " returned " + candidate
-                + " (expected: one of the candidates passed to newSelector)");
-    }
-
-    void recordSuccess(InstanceState state, long start) {
-        long end = ticker.getAsLong();
-        long duration = end - start;
-        state.circuitBreaker().onSuccess(duration, TimeUnit.NANOSECONDS);
-        ended(state, duration, end, false);
-        CallObserver observer = callObserver;
-        if (observer != null) {
-            observer.onEnded(state, duration, CallObserver.Outcome.SUCCESSFUL);
-        }
-    }
-
-    void recordResult(InstanceState state, long start, @Nullable Object result) {
-        long end = ticker.getAsLong();
-        long duration = end - start;
-        state.circuitBreaker().onResult(duration, TimeUnit.NANOSECONDS, result);
-        ended(state, duration, end, false);
-        CallObserver observer = callObserver;
-        if (observer != null) {
-            observer.onEnded(state, duration, CallObserver.Outcome.ofResult(state.circuitBreaker().getCircuitBreakerConfig(), result));
-        }
-    }
-
-    void recordError(InstanceState state, long start, Throwable error) {
-        long end = ticker.getAsLong();
-        long duration = end - start;
-        CircuitBreaker breaker = state.circuitBreaker();
-        breaker.onError(duration, TimeUnit.NANOSECONDS, error);
-        CircuitBreakerConfig bc = breaker.getCircuitBreakerConfig();
-        boolean counted = bc.getRecordExceptionPredicate().test(error) && !bc.getIgnoreExceptionPredicate().test(error);
-        ended(state, duration, end, counted);
-        CallObserver observer = callObserver;
-        if (observer != null) {
-            observer.onEnded(state, duration, CallObserver.Outcome.ofError(bc, error));
-        }
-    }
-
-    void release(InstanceState state) {
-        state.circuitBreaker().releasePermission();
-        if (state.released()) {
-            availabilityChanged();
-        }
-    }
-
-    private void ended(InstanceState state, long duration, long end, boolean failed) {
-        recent.advance(end);
-        if (state.ended(duration, end, failed)) {
-            availabilityChanged();
-        }
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable e) throws E {
+        throw (E) e;
     }
 
     // ---------------------------------------------------------------- writers
 
     private void update(List<ServiceInstance> instances) {
-        List<LoadBalancerEvent> pending = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
                 return;
             }
             long now = ticker.getAsLong();
-            Map<String, InstanceState> next = new LinkedHashMap<>();
-            List<InstanceState> added = new ArrayList<>();
-            // Breakers first, then the states in one run: the states that selectors read on every pick
-            // then lie next to each other in memory instead of between their breakers (P2 at 10,000).
-            Map<String, CircuitBreaker> newBreakers = new LinkedHashMap<>();
-            for (ServiceInstance instance : instances) {
-                if (!byId.containsKey(instance.id())) {
-                    newBreakers.put(instance.id(), breakers.create(instance));
+            InstanceList.Change change = list.apply(instances, now);
+            boolean listening = events.hasConsumers();
+            for (InstanceState added : change.added) {
+                added.available = availability.isAvailable(added, now); // a newcomer is added, not restored
+                if (listening) {
+                    refresher.queue(new InstanceAddedEvent(name, now(), added.instance()));
                 }
             }
-            for (ServiceInstance instance : instances) {
-                InstanceState state = byId.get(instance.id());
-                if (state == null) {
-                    // Slow start applies to instances that join later, not to the first list.
-                    state = new InstanceState(instance, newBreakers.get(instance.id()), recent, slowStartNanos,
-                            initialized ? now : now - slowStartNanos);
-                    state.available = isAvailable(state);
-                    added.add(state);
-                    pending.add(new InstanceAddedEvent(name, now(), instance));
-                } else {
-                    state.instance(instance);
+            for (InstanceState removed : change.removed) {
+                if (health != null) {
+                    health.stop(removed);
                 }
-                next.put(instance.id(), state);
-            }
-            for (InstanceState old : byId.values()) {
-                if (!next.containsKey(old.instance().id())) {
-                    if (health != null) {
-                        health.stop(old);
-                    }
-                    breakers.remove(old.instance(), old.circuitBreaker());
-                    pending.add(new InstanceRemovedEvent(name, now(), old.instance()));
+                if (listening) {
+                    refresher.queue(new InstanceRemovedEvent(name, now(), removed.instance()));
                 }
             }
-            byId = next;
-            initialized = true;
-            rebuildLocked(now, pending);
+            rebuildLocked(now);
+            if (change.joinedRunningFleet) {
+                // A newcomer to a running fleet starts from what the fleet costs now, not from nothing.
+                NeutralCost.restart(change.added, Arrays.asList(snapshot.selectable), now);
+            }
             if (health != null) {
-                for (InstanceState state : added) {
-                    health.start(state);
+                for (InstanceState added : change.added) {
+                    health.start(added);
                 }
             }
         }
-        publish(pending);
+        refresher.drain();
     }
 
-    /** A breaker's state or an instance's health changed: recompute what is selectable. */
-    private void availabilityChanged() {
-        List<LoadBalancerEvent> pending = new ArrayList<>();
+    /** The refresher's work: availability may have changed (coalesced); on its thread or a writer's. */
+    private void refresh() {
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            rebuildLocked(ticker.getAsLong(), pending);
-        }
-        publish(pending);
-    }
-
-    private Snapshot recheck(long now) {
-        List<LoadBalancerEvent> pending = new ArrayList<>();
-        Snapshot s;
-        synchronized (lock) {
-            if (!closed && snapshot.recheckDue(now)) {
-                for (InstanceState state : byId.values()) {
+            long now = ticker.getAsLong();
+            if (snapshot.recheckDue(now)) {
+                for (InstanceState state : list.known()) {
                     // After its wait an OPEN breaker moves to HALF_OPEN here (real time or an injected clock).
                     InstanceCircuitBreakers.stillWaiting(state.circuitBreaker());
                 }
-                rebuildLocked(now, pending);
             }
-            s = snapshot;
+            rebuildLocked(now);
         }
-        publish(pending);
-        return s;
+    }
+
+    /** Applies what {@link Availability} says and publishes a new snapshot; queues the events it causes. Under the lock. */
+    private void rebuildLocked(long now) {
+        recent.advance(now); // strategies read slow-start weights against it in newSelector
+        InstanceState[] known = list.known();
+        for (InstanceState state : known) {
+            state.refreshSeenState();
+        }
+        Availability.Result r = availability.compute(known, now);
+        boolean listening = events.hasConsumers();
+        List<InstanceState> restored = null;
+        for (Availability.Transition t : r.transitions) {
+            InstanceState state = t.state;
+            state.available = t.ejected == null;
+            if (t.ejected == null) {
+                state.availableSince(now);
+                if (restored == null) {
+                    restored = new ArrayList<>();
+                }
+                restored.add(state);
+            }
+            if (listening) {
+                refresher.queue(t.ejected == null ? new InstanceRestoredEvent(name, now(), state.instance())
+                        : new InstanceEjectedEvent(name, now(), state.instance(), t.ejected));
+            }
+        }
+        if (restored != null) {
+            NeutralCost.restart(restored, Arrays.asList(r.selectable), now);
+        }
+        if (r.panic != snapshot.panic && listening) {
+            refresher.queue(r.panic ? new PanicEnteredEvent(name, now(), r.availableCount, known.length)
+                    : new PanicLeftEvent(name, now(), r.availableCount, known.length));
+        }
+        snapshot = new Snapshot(known, r.selectable, r.availableCount, strategy.newSelector(Candidates.of(r.selectable)),
+                strategy, r.panic, r.recheckAt, false);
     }
 
     @Override
     public void changeStrategy(SelectionStrategy newStrategy) {
         requireNonNull(newStrategy, "strategy");
-        List<LoadBalancerEvent> pending = new ArrayList<>();
+        if (slowStartNanos != 0 && ConsistentHashStrategy.isUsedBy(newStrategy)) {
+            throw new IllegalArgumentException("strategy: " + newStrategy + " (expected: a strategy that honours slowStart("
+                    + config.getSlowStart() + "); a hash ring cannot ramp an instance up without moving keys)");
+        }
         synchronized (lock) {
             SelectionStrategy previous = strategy;
             strategy = newStrategy;
-            pending.add(new StrategyChangedEvent(name, now(), previous.toString(), newStrategy.toString()));
+            if (events.hasConsumers()) {
+                refresher.queue(new StrategyChangedEvent(name, now(), previous.toString(), newStrategy.toString()));
+            }
             if (!closed) {
-                rebuildLocked(ticker.getAsLong(), pending);
+                rebuildLocked(ticker.getAsLong());
             }
         }
-        publish(pending);
+        refresher.drain();
     }
 
-    /** Recomputes availability and the selector; appends the events this causes. Call under {@link #lock}. */
-    private void rebuildLocked(long now, List<LoadBalancerEvent> pending) {
-        recent.advance(now); // strategies read slow-start weights against it in newSelector
-        InstanceState[] known = byId.values().toArray(new InstanceState[0]);
-        List<InstanceState> available = new ArrayList<>(known.length);
-        boolean anyCircuitOpen = false;
-        boolean anySlowStarting = false;
-        for (InstanceState state : known) {
-            state.refreshSeenState();
-            boolean permits = state.circuitPermits();
-            anyCircuitOpen |= !permits;
-            boolean isAvailable = permits && healthAllows(state);
-            if (isAvailable != state.available) {
-                state.available = isAvailable;
-                if (isAvailable) {
-                    state.availableSince(now);
-                }
-                pending.add(isAvailable
-                        ? new InstanceRestoredEvent(name, now(), state.instance())
-                        : new InstanceEjectedEvent(name, now(), state.instance(),
-                                permits ? EjectionReason.UNHEALTHY : EjectionReason.CIRCUIT_OPEN));
-            }
-            if (isAvailable) {
-                available.add(state);
-                anySlowStarting |= state.slowStarting(now);
-            }
-        }
-        double threshold = config.getPanicThreshold();
-        boolean panic = threshold > 0 && known.length > 0 && available.size() < threshold * known.length;
-        Snapshot previous = snapshot;
-        if (panic != previous.panic) {
-            pending.add(panic
-                    ? new PanicEnteredEvent(name, now(), available.size(), known.length)
-                    : new PanicLeftEvent(name, now(), available.size(), known.length));
-        }
-        InstanceState[] selectable = panic ? known : available.toArray(new InstanceState[0]);
-        snapshot = new Snapshot(known, selectable, available.size(), strategy.newSelector(Candidates.of(selectable)),
-                strategy, panic, recheckAt(now, anyCircuitOpen, anySlowStarting), false);
-    }
-
-    /** When to look again: for breakers whose wait may be over, and to refresh slow-start weights in selectors. */
-    private long recheckAt(long now, boolean anyCircuitOpen, boolean anySlowStarting) {
-        long at = Snapshot.NEVER;
-        if (anyCircuitOpen) {
-            at = now + RECHECK_INTERVAL_NANOS;
-        }
-        if (anySlowStarting) {
-            at = Math.min(at, now + Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1)));
-        }
-        return at;
-    }
-
-    private boolean isAvailable(InstanceState state) {
-        return state.circuitPermits() && healthAllows(state);
-    }
-
-    private boolean healthAllows(InstanceState state) {
-        InstanceStatus.Health h = state.health();
-        return h == InstanceStatus.Health.HEALTHY
-                || (h == InstanceStatus.Health.UNKNOWN && (health == null || health.selectableBeforeFirstCheck()));
-    }
-
-    private void publish(List<LoadBalancerEvent> pending) {
+    /** Queues an event built only when someone listens, and delivers it on this (a writer's) thread. */
+    private void publish(Supplier<LoadBalancerEvent> event) {
         if (events.hasConsumers()) {
-            for (LoadBalancerEvent event : pending) {
-                events.processEvent(event);
+            synchronized (lock) {
+                refresher.queue(event.get());
             }
+            refresher.drain();
         }
-    }
-
-    private NoAvailableInstanceException noAvailableInstance(Snapshot s) {
-        noAvailableCalls.increment();
-        Throwable failure = s.known.length == 0 && !s.closed ? discoveryFailure : null;
-        String reason = failure != null ? "(0 known: discovery failed: " + describe(failure) + ")" : describeUnavailability(s);
-        if (events.hasConsumers()) {
-            events.processEvent(new NoAvailableInstanceEvent(name, now(), reason));
-        }
-        return failure != null ? new NoAvailableInstanceException(name, reason, failure)
-                : new NoAvailableInstanceException(name, reason);
-    }
-
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getName() : message;
-    }
-
-    private String describeUnavailability(Snapshot s) {
-        if (s.closed) {
-            return "(the load balancer is closed)";
-        }
-        if (s.known.length == 0) {
-            return "(0 known: discovery returned no instances)";
-        }
-        int open = 0;
-        int halfOpen = 0;
-        int unhealthy = 0;
-        int refusing = 0;
-        int awaitingCheck = 0;
-        for (InstanceState state : s.known) {
-            CircuitBreaker.State cbState = state.circuitBreaker().getState();
-            if (state.health() == InstanceStatus.Health.UNHEALTHY) {
-                unhealthy++;
-            } else if (!healthAllows(state)) {
-                awaitingCheck++;
-            } else if (cbState == CircuitBreaker.State.OPEN || cbState == CircuitBreaker.State.FORCED_OPEN) {
-                open++;
-            } else if (cbState == CircuitBreaker.State.HALF_OPEN) {
-                halfOpen++;
-            } else {
-                refusing++;
-            }
-        }
-        List<String> parts = new ArrayList<>(4);
-        if (open > 0) {
-            parts.add(open + " circuit open");
-        }
-        if (halfOpen > 0) {
-            parts.add(halfOpen + " circuit half-open with no permit left");
-        }
-        if (unhealthy > 0) {
-            parts.add(unhealthy + " unhealthy");
-        }
-        if (awaitingCheck > 0) {
-            parts.add(awaitingCheck + " awaiting their first health check");
-        }
-        if (refusing > 0) {
-            parts.add(refusing + " refused the permission");
-        }
-        return "(" + s.known.length + " known: " + String.join(", ", parts) + ")";
     }
 
     private ZonedDateTime now() {
         return ZonedDateTime.now(clock);
+    }
+
+    private int availableNow() {
+        Snapshot s = snapshot;
+        if (s.closed) {
+            return 0;
+        }
+        long now = ticker.getAsLong();
+        int n = 0;
+        for (InstanceState state : s.known) {
+            n += availability.isAvailable(state, now) ? 1 : 0;
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- the rest of the API
@@ -581,12 +501,13 @@ public final class DefaultLoadBalancer implements LoadBalancer {
 
     @Override
     public List<InstanceStatus> getInstances() {
-        InstanceState[] known = snapshot.known;
-        List<InstanceStatus> list = new ArrayList<>(known.length);
-        for (InstanceState state : known) {
-            list.add(state.status());
+        Snapshot s = snapshot;
+        long now = ticker.getAsLong();
+        List<InstanceStatus> statuses = new ArrayList<>(s.known.length);
+        for (InstanceState state : s.known) {
+            statuses.add(state.status(!s.closed && availability.isAvailable(state, now)));
         }
-        return List.copyOf(list);
+        return List.copyOf(statuses);
     }
 
     /**
@@ -620,47 +541,29 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return Arrays.asList(snapshot.known.clone());
     }
 
+    /** @return whether no availability change waits for the load balancer's thread, for tests */
+    boolean settled() {
+        return !refresher.busy();
+    }
+
+    /** @return how many times availability was rebuilt on the refresher's behalf, for tests of coalescing */
+    long rebuilds() {
+        return refresher.rebuilds();
+    }
+
+    /** @return the current snapshot, for tests */
+    Snapshot snapshotForTests() {
+        return snapshot;
+    }
+
+    /** @return the writers' lock, for tests that prove callers never take it */
+    Object writersLock() {
+        return lock;
+    }
+
     @Override
     public Metrics getMetrics() {
-        return new Metrics() {
-            @Override
-            public int getNumberOfKnownInstances() {
-                return snapshot.known.length;
-            }
-
-            @Override
-            public int getNumberOfAvailableInstances() {
-                return snapshot.availableCount;
-            }
-
-            @Override
-            public int getNumberOfCircuitOpenInstances() {
-                int n = 0;
-                for (InstanceState state : snapshot.known) {
-                    n += state.circuitPermits() ? 0 : 1;
-                }
-                return n;
-            }
-
-            @Override
-            public int getNumberOfUnhealthyInstances() {
-                int n = 0;
-                for (InstanceState state : snapshot.known) {
-                    n += state.health() == InstanceStatus.Health.UNHEALTHY ? 1 : 0;
-                }
-                return n;
-            }
-
-            @Override
-            public long getNumberOfNoAvailableInstanceCalls() {
-                return noAvailableCalls.sum();
-            }
-
-            @Override
-            public boolean isPanicking() {
-                return snapshot.panic;
-            }
-        };
+        return metrics;
     }
 
     @Override
@@ -675,15 +578,15 @@ public final class DefaultLoadBalancer implements LoadBalancer {
                 return;
             }
             closed = true;
-            subscription.close();
-            if (health != null) {
-                health.close();
-            }
-            breakers.removeAll(byId.values());
-            byId = new LinkedHashMap<>();
-            snapshot = new Snapshot(new InstanceState[0], new InstanceState[0], 0, ctx -> null, strategy, false,
-                    Snapshot.NEVER, true);
+            list.clear();
+            snapshot = Snapshot.closed(strategy);
         }
+        // Outside the lock: a health check or refresh that waits for the lock must not hold up their join.
+        subscription.close();
+        if (health != null) {
+            health.close();
+        }
+        refresher.close();
     }
 
     @Override

@@ -4,9 +4,12 @@ import io.github.loadbalancer4j.Candidate;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the load balancer knows about one instance: its breaker, in-flight count, peak-EWMA
@@ -41,6 +44,12 @@ public final class InstanceState implements Candidate {
     /** Ages from here on (550 s) take Math.exp. */
     private static final long TABLE_LIMIT_NANOS = (long) COARSE_STEPS << COARSE_SHIFT;
 
+    /** resilience4j shares one default predicate between every config that sets none. */
+    private static final Predicate<Object> DEFAULT_RESULT_PREDICATE =
+            CircuitBreakerConfig.ofDefaults().getRecordResultPredicate();
+    /** {@link #heldUntil} when the instance is not held out. */
+    private static final long NOT_HELD = Long.MIN_VALUE;
+
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle COST;
     private static final VarHandle STAMP;
@@ -57,6 +66,8 @@ public final class InstanceState implements Candidate {
     }
 
     private final CircuitBreaker circuitBreaker;
+    /** The breaker's recordResult predicate, or null when it is resilience4j's default (no result is a failure). */
+    private final @Nullable Predicate<Object> failedResult;
     private final CoarseTicker recent;
     private volatile ServiceInstance instance;
 
@@ -74,8 +85,13 @@ public final class InstanceState implements Candidate {
     /** Ticker time since which the instance has been selectable; written under the load balancer's lock. */
     private volatile long availableSince;
 
-    /** Written only under the load balancer's lock. */
+    /** Ticker time until which the server asked not to be called (Retry-After), or {@link #NOT_HELD}. */
+    private volatile long heldUntil = NOT_HELD;
+
+    /** Whether the selector may pick it, as last applied; written only under the load balancer's lock. */
     boolean available;
+    /** The list update that last saw it; written only under the load balancer's lock. */
+    int generation;
 
     InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent, long slowStartNanos,
             long availableSince) {
@@ -85,6 +101,17 @@ public final class InstanceState implements Candidate {
         this.slowStartNanos = slowStartNanos;
         this.availableSince = availableSince;
         this.seenState = circuitBreaker.getState();
+        Predicate<Object> predicate = circuitBreaker.getCircuitBreakerConfig().getRecordResultPredicate();
+        this.failedResult = predicate == DEFAULT_RESULT_PREDICATE ? null : predicate;
+    }
+
+    /**
+     * Whether the breaker counts a result as a failure, asked as the breaker asks it (a null result
+     * never is), so that the latency statistics count what the breaker counts.
+     */
+    boolean isFailure(@Nullable Object result) {
+        Predicate<Object> predicate = failedResult;
+        return predicate != null && result != null && predicate.test(result);
     }
 
     @Override
@@ -104,14 +131,19 @@ public final class InstanceState implements Candidate {
     @Override
     public double weight() {
         int w = instance.weight();
+        return slowStartNanos == 0 ? w : w * slowStartFactor();
+    }
+
+    @Override
+    public double slowStartFactor() {
         if (slowStartNanos == 0) {
-            return w;
+            return 1.0;
         }
         long age = recent.read() - availableSince;
         if (age >= slowStartNanos) {
-            return w;
+            return 1.0;
         }
-        return w * (SLOW_START_MIN_FACTOR + (1.0 - SLOW_START_MIN_FACTOR) * Math.max(0, age) / slowStartNanos);
+        return SLOW_START_MIN_FACTOR + (1.0 - SLOW_START_MIN_FACTOR) * Math.max(0, age) / slowStartNanos;
     }
 
     /** @return whether the weight is still ramping at {@code now} */
@@ -213,6 +245,44 @@ public final class InstanceState implements Candidate {
         return circuitBreaker.getState() != seenState;
     }
 
+    /**
+     * Starts the latency statistics again from {@code cost}: an instance that becomes available again
+     * (its breaker left OPEN, health checks restored it) or joins a running fleet would otherwise keep
+     * the 5 s failure penalty it ended with, or cost nothing at all, and power of two choices would
+     * never (or always) pick it: a restarted backend got no call for a minute under peakEwma().
+     *
+     * @param cost the cost to start from, usually the median of the available instances' costs
+     * @param now ticker time
+     */
+    void restartCost(double cost, long now) {
+        STAMP.setRelease(this, now);
+        COST.setRelease(this, cost);
+    }
+
+    /**
+     * Keeps the instance out of selection until {@code until} (the server's Retry-After).
+     *
+     * @param until ticker time
+     */
+    void holdUntil(long until) {
+        long current = heldUntil;
+        if (current == NOT_HELD || until - current > 0) {
+            heldUntil = until;
+        }
+    }
+
+    /** @return whether the instance is held out at {@code now} */
+    boolean held(long now) {
+        long until = heldUntil;
+        return until != NOT_HELD && now - until < 0;
+    }
+
+    /** @return the ticker time a hold ends, or {@link Long#MAX_VALUE} when none is in force */
+    long holdEnds() {
+        long until = heldUntil;
+        return until == NOT_HELD ? Long.MAX_VALUE : until;
+    }
+
     private void observe(long rtt, long now) {
         double c = cost;
         if (rtt > c) {
@@ -246,7 +316,7 @@ public final class InstanceState implements Candidate {
         }
     }
 
-    InstanceStatus status() {
+    InstanceStatus status(boolean available) {
         return new InstanceStatus(instance, circuitBreaker, health, available, inFlight,
                 Duration.ofNanos((long) latencyCost()), weight());
     }

@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** {@code InstanceSource.polling}: fetches on its own daemon thread and keeps the last good list. */
 public final class PollingInstanceSource extends AbstractInstanceSource {
 
+    /** The shortest interval accepted: polling faster only burns a core. */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Callable<? extends List<ServiceInstance>> fetch;
@@ -25,15 +28,12 @@ public final class PollingInstanceSource extends AbstractInstanceSource {
      * Starts polling at once.
      *
      * @param fetch returns the whole list
-     * @param interval time between fetches
+     * @param interval time between fetches, at least {@link #MIN_INTERVAL}
      */
     public PollingInstanceSource(Callable<? extends List<ServiceInstance>> fetch, Duration interval) {
         super(List.of());
         this.fetch = requireNonNull(fetch, "fetch");
-        requireNonNull(interval, "interval");
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("interval: " + interval + " (expected: > 0)");
-        }
+        Durations.requireAtLeast("interval", interval, MIN_INTERVAL, ">= 10 ms");
         this.threads = DaemonThreads.named("loadbalancer4j-polling-" + THREADS.incrementAndGet());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(threads);
         poll();

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.internal;
 
+import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
 
@@ -33,6 +34,17 @@ final class Snapshot {
         this.panic = panic;
         this.recheckAt = recheckAt;
         this.closed = closed;
+    }
+
+    /** @return the snapshot of a load balancer whose source delivered nothing yet */
+    static Snapshot empty(SelectionStrategy strategy) {
+        return new Snapshot(new InstanceState[0], new InstanceState[0], 0, strategy.newSelector(Candidates.empty()), strategy,
+                false, NEVER, false);
+    }
+
+    /** @return the snapshot of a closed load balancer: nothing to pick */
+    static Snapshot closed(SelectionStrategy strategy) {
+        return new Snapshot(new InstanceState[0], new InstanceState[0], 0, ctx -> null, strategy, false, NEVER, true);
     }
 
     boolean recheckDue(long now) {

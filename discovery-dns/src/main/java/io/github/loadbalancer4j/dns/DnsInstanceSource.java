@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.dns.internal.DnsQuerier;
 import io.github.loadbalancer4j.dns.internal.InstanceLookup;
 import io.github.loadbalancer4j.dns.internal.SrvLookup;
 import io.github.loadbalancer4j.internal.DaemonThreads;
+import io.github.loadbalancer4j.internal.Durations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -43,8 +44,9 @@ import org.xbill.DNS.TextParseException;
  * <ul>
  *   <li>records: applied as the new list (only when it differs from the last one);</li>
  *   <li>{@code NXDOMAIN} (the name does not exist) or no records of the type: an empty list is applied;</li>
- *   <li>a timeout, an unreachable server, or an error answer ({@code SERVFAIL}, {@code REFUSED}, ...):
- *       the last good list stays, and listeners get a {@link DnsLookupException} through
+ *   <li>a timeout, an unreachable server, an error answer ({@code SERVFAIL}, {@code REFUSED}, ...), or
+ *       a datagram that is no valid response to the query (the query echoed back, another id, opcode
+ *       or question, bytes that do not parse): the last good list stays, and listeners get a {@link DnsLookupException} through
  *       {@link InstanceSource.Listener#onDiscoveryFailure(Throwable)} (a load balancer turns it into a
  *       {@code DISCOVERY_FAILED} event).</li>
  * </ul>
@@ -340,11 +342,7 @@ public final class DnsInstanceSource extends AbstractInstanceSource {
         }
 
         private static Duration positive(String field, Duration value) {
-            requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + ": " + value + " (expected: > 0)");
-            }
-            return value;
+            return Durations.requirePositive(field, value);
         }
 
         private static IllegalArgumentException badResolver(String address, @Nullable Exception cause) {

@@ -6,8 +6,9 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A DNS lookup that could not be answered: the server timed out, was unreachable, or answered with
- * an error such as {@code SERVFAIL} or {@code REFUSED}. A {@link DnsInstanceSource} reports it as a
+ * A DNS lookup that could not be answered: the server timed out, was unreachable, answered with
+ * an error such as {@code SERVFAIL} or {@code REFUSED}, or sent something that is no valid response to
+ * the query (such as the query itself). A {@link DnsInstanceSource} reports it as a
  * discovery failure and keeps its last good list. (A name that does not exist, {@code NXDOMAIN}, is an
  * answer, not a failure: it empties the list.)
  */

@@ -70,6 +70,17 @@ class DnsInstanceSourceBuilderTest {
     }
 
     @Test
+    void durationsLongerThanNanosecondsHoldAreRejected() {
+        DnsInstanceSource.Builder builder = DnsInstanceSource.forAddresses("orders.svc.test", 8080);
+        Duration threeCenturies = Duration.ofDays(3 * 36_525);
+
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.interval(threeCenturies))
+                .withMessageStartingWith("interval: " + threeCenturies + " (expected: > 0 and at most");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.timeout(threeCenturies))
+                .withMessageStartingWith("timeout: " + threeCenturies + " (expected: > 0 and at most");
+    }
+
+    @Test
     void timeoutNotShorterThanTheIntervalFailsInBuild() {
         DnsInstanceSource.Builder builder = DnsInstanceSource.forAddresses("orders.svc.test", 8080)
                 .resolver("127.0.0.1:15353")

@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.dns;
 
-import io.github.loadbalancer4j.testing.RecordingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -12,6 +11,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.event.DiscoveryFailedEvent;
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.dns;
 
-import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

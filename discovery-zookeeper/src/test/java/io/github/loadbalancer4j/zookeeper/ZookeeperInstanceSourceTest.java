@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.zookeeper;
 
-import io.github.loadbalancer4j.testing.RecordingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +7,7 @@ import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.RecordingListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

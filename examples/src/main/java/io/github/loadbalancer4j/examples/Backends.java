@@ -1,7 +1,7 @@
 package io.github.loadbalancer4j.examples;
 
-import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.NoDelayServerSocketFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

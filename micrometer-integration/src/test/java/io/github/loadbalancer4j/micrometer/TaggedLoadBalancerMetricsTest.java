@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.micrometer;
 
-import io.github.loadbalancer4j.testing.MutableClock;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.CALLS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCES;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCE_IN_FLIGHT;
@@ -24,6 +23,8 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
+import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Meter;
@@ -42,7 +43,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(BackgroundWorkOnTestThread.class)
 class TaggedLoadBalancerMetricsTest {
 
     private final MutableClock clock = new MutableClock();
@@ -120,7 +123,7 @@ class TaggedLoadBalancerMetricsTest {
         try {
             HealthChecker cIsDown = (instance, timeout) -> CompletableFuture.completedFuture(!instance.equals(c));
             LoadBalancer lb = loadBalancer("orders", InstanceSource.of(a, b, c), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin())
-                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(Duration.ofMillis(50)).timeout(Duration.ofMillis(20))
+                    .healthCheck(HealthCheckConfig.custom(cIsDown).interval(HealthCheckConfig.MIN_INTERVAL).timeout(Duration.ofMillis(20))
                             .jitter(0).unhealthyThreshold(1).scheduler(scheduler).build()));
             TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
 

@@ -1,6 +1,5 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static io.github.loadbalancer4j.okhttp.Clients.breakerOf;
 import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.retry.FailoverRetry;
 import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

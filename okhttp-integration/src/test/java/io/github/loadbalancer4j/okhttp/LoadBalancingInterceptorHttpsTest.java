@@ -1,11 +1,11 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;

@@ -1,19 +1,21 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static io.github.loadbalancer4j.okhttp.Clients.breakerOf;
 import static io.github.loadbalancer4j.okhttp.Clients.get;
 import static io.github.loadbalancer4j.okhttp.Clients.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Duration;
@@ -71,6 +73,27 @@ class LoadBalancingInterceptorRoutingTest {
     }
 
     @Test
+    void checkedExceptionSneakedByALaterInterceptorEndsTheLeaseAndReachesTheCaller() {
+        Exception sneaky = new Exception("thrown undeclared by a Kotlin interceptor");
+        OkHttpClient withKotlinInterceptor = client.newBuilder().addInterceptor(chain -> {
+            throw LoadBalancingInterceptorRoutingTest.<RuntimeException>rethrow(sneaky);
+        }).build();
+
+        Throwable thrown = catchThrowable(() -> withKotlinInterceptor.newCall(
+                new Request.Builder().url("http://orders/orders/42").build()).execute());
+
+        assertThat(thrown).isSameAs(sneaky);
+        assertThat(orders.getInstances()).extracting(InstanceStatus::inFlight).containsOnly(0);
+        assertThat(orders.getInstances()).extracting(s -> s.circuitBreaker().getMetrics().getNumberOfFailedCalls())
+                .containsExactlyInAnyOrder(1, 0, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E rethrow(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Test
     void requestToAnotherHostReachesItUntouched() throws IOException {
         AtomicReference<Request> seenBelow = new AtomicReference<>();
         OkHttpClient spying = client.newBuilder().addInterceptor(chain -> {
@@ -112,7 +135,7 @@ class LoadBalancingInterceptorRoutingTest {
         List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<IOException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 30; i++) {
             client.newCall(new Request.Builder().url("http://orders/async").build()).enqueue(new okhttp3.Callback() {
                 @Override
                 public void onResponse(okhttp3.Call call, Response response) throws IOException {
@@ -128,10 +151,12 @@ class LoadBalancingInterceptorRoutingTest {
             });
         }
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == 6);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == 30);
         assertThat(failures).isEmpty();
+        // Round robin is exact per thread; OkHttp's dispatcher threads each start at a random place.
         assertThat(answers).containsOnly("127.0.0.11", "127.0.0.12", "127.0.0.13");
-        assertThat(backends.all()).allSatisfy(b -> assertThat(b.log()).hasSize(2));
+        assertThat(backends.all()).allSatisfy(b -> assertThat(b.log()).isNotEmpty());
+        assertThat(backends.totalRequests()).isEqualTo(30);
     }
 
     @Test

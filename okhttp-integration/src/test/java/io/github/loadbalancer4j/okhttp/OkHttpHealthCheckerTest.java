@@ -1,17 +1,16 @@
 package io.github.loadbalancer4j.okhttp;
 
-import io.github.loadbalancer4j.testing.LoopbackBackends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
-import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.health.HealthCheckConfig;
+import io.github.loadbalancer4j.testing.LoopbackBackends;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

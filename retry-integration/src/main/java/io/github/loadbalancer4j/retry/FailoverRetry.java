@@ -221,7 +221,7 @@ public final class FailoverRetry {
             } catch (Exception | Error e) {
                 throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException(e); // cannot happen: an InstanceCallable throws only Exceptions
+                throw FailoverRetry.<RuntimeException>sneakyThrow(e); // a Throwable of its own, sneaked past the signature
             }
         };
     }

@@ -16,6 +16,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +27,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The composition order the README recommends, outermost first:
+ * The composition order {@code docs/failover.md} recommends, outermost first:
  * fallback, Bulkhead, overall TimeLimiter, FailoverRetry, per-attempt TimeLimiter, the call.
- * FailoverRetry must sit around the call itself so that every retry picks an instance again.
+ * FailoverRetry must sit around the call itself so that every retry picks an instance again. The
+ * page's example runs verbatim in {@link #aPerAttemptTimeLimiterInsideFailoverMovesASlowAttemptToAnotherInstance}.
  */
 class DecoratorsCompositionTest {
+
+    /** The page's {@code client}: an asynchronous HTTP client. */
+    interface AsyncClient {
+        CompletionStage<String> getAsync(URI uri);
+    }
 
     private static final CircuitBreakerConfig NEVER_OPENS = CircuitBreakerConfig.custom().recordException(e -> false).build();
 
@@ -99,28 +105,32 @@ class DecoratorsCompositionTest {
 
     @Test
     void aPerAttemptTimeLimiterInsideFailoverMovesASlowAttemptToAnotherInstance() throws Exception {
-        LoadBalancer lb = loadBalancer(CircuitBreakerConfig.ofDefaults());
+        LoadBalancer orders = loadBalancer(CircuitBreakerConfig.ofDefaults());
+        RetryBudget budget = RetryBudget.unlimited();
         TimeLimiter perAttempt = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(100)).build());
         TimeLimiter overall = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(10)).build());
         Bulkhead bulkhead = Bulkhead.of("orders", BulkheadConfig.custom().maxConcurrentCalls(4).build());
-        List<ServiceInstance> tried = new CopyOnWriteArrayList<>();
-        Function<ServiceInstance, CompletionStage<String>> call = instance -> {
-            tried.add(instance);
+        List<URI> tried = new CopyOnWriteArrayList<>();
+        AsyncClient client = uri -> {
+            tried.add(uri);
             return tried.size() == 1 ? new CompletableFuture<>() // the first instance never answers
-                    : CompletableFuture.completedFuture("ok from " + instance.id());
+                    : CompletableFuture.completedFuture("ok from " + uri.getHost());
         };
-        Supplier<CompletionStage<String>> failover = FailoverRetry.decorateCompletionStage(retry, lb, RetryBudget.unlimited(),
-                scheduler, instance -> perAttempt.executeCompletionStage(scheduler, () -> call.apply(instance)));
 
-        String result = Decorators.ofCompletionStage(failover)
+        Supplier<CompletionStage<String>> failover = FailoverRetry.decorateCompletionStage(retry, orders, budget, scheduler,
+                instance -> perAttempt.executeCompletionStage(scheduler, () -> client.getAsync(instance.uri("/orders/42"))));
+
+        CompletionStage<String> order = Decorators.ofCompletionStage(failover)
                 .withTimeLimiter(overall, scheduler)
                 .withBulkhead(bulkhead)
-                .withFallback(List.of(TimeoutException.class, BulkheadFullException.class), e -> "fallback")
-                .get().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .withFallback(List.of(TimeoutException.class, BulkheadFullException.class), e -> "cached order")
+                .get();
+        String result = order.toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertThat(result).isEqualTo("ok from " + tried.get(1).id());
+        assertThat(result).isEqualTo("ok from " + tried.get(1).getHost());
         assertThat(tried).hasSize(2).doesNotHaveDuplicates();
-        InstanceStatus slow = lb.getInstances().stream().filter(s -> s.instance().equals(tried.get(0))).findFirst().orElseThrow();
+        InstanceStatus slow = orders.getInstances().stream().filter(s -> s.instance().uri("/orders/42").equals(tried.get(0)))
+                .findFirst().orElseThrow();
         assertThat(slow.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
         assertThat(bulkhead.getMetrics().getAvailableConcurrentCalls()).isEqualTo(4);
     }

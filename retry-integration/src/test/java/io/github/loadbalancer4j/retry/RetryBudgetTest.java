@@ -1,17 +1,17 @@
 package io.github.loadbalancer4j.retry;
 
-import io.github.loadbalancer4j.testing.MutableClock;
-import java.util.function.LongSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent;
+import io.github.loadbalancer4j.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class RetryBudgetTest {

@@ -24,6 +24,11 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     private long sequence;
     private boolean shutdown;
 
+    /** @return how far virtual time has moved since the scheduler was made */
+    public synchronized Duration elapsed() {
+        return Duration.ofNanos(now);
+    }
+
     /** @return tasks scheduled and neither run nor cancelled */
     public synchronized int pending() {
         return (int) queue.stream().filter(t -> !t.cancelled).count();

@@ -54,6 +54,31 @@ class VavrLoadBalancerTest {
     }
 
     @Test
+    void checkedExceptionsThrownUndeclaredEndTheLeaseInEveryShape() {
+        LoadBalancer lb = loadBalancer(InstanceSource.of(a));
+        IOException sneaky = new IOException("thrown undeclared, as Kotlin does");
+        java.util.function.Function<ServiceInstance, Try<String>> trying = instance -> sneaky(sneaky);
+        java.util.function.Function<ServiceInstance, io.vavr.control.Either<? extends Exception, String>> either =
+                instance -> sneaky(sneaky);
+
+        Try<String> tried = VavrLoadBalancer.decorateTrySupplier(lb, trying).get();
+        io.vavr.control.Either<Exception, String> eithered = VavrLoadBalancer.decorateEitherSupplier(lb, either).get();
+        Throwable checked = org.assertj.core.api.Assertions.catchThrowable(
+                () -> VavrLoadBalancer.decorateCheckedRunnable(lb, instance -> sneaky(sneaky)).run());
+
+        assertThat(tried.getCause()).isSameAs(sneaky);
+        assertThat(eithered.getLeft()).isSameAs(sneaky);
+        assertThat(checked).isSameAs(sneaky);
+        assertThat(failedCallsOn(lb)).containsExactly(3);
+        assertThat(lb.getInstances()).extracting(InstanceStatus::inFlight).containsExactly(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T, E extends Throwable> T sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    @Test
     void checkedSupplierThrowsTheCallsCheckedExceptionAndRecordsIt() {
         LoadBalancer lb = loadBalancer(InstanceSource.of(a));
         IOException refused = new IOException("connection refused");

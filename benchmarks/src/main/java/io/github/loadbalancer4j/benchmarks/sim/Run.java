@@ -8,6 +8,7 @@ import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.internal.BackgroundWork;
 import io.github.loadbalancer4j.internal.Randomness;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
@@ -119,12 +120,17 @@ final class Run {
                 .ticker(time)
                 .build();
         Randomness.useOnCurrentThread(master.split());
+        // The load balancer's background work (snapshot rebuilds after breaker changes) runs here, at
+        // once, in simulated order: on its own thread it would land at a real-time moment and with
+        // another thread's randomness, and the same seed would no longer give the same table.
+        BackgroundWork.runOnCurrentThread(true);
         try (LoadBalancer balancer = LoadBalancer.of(scenario.name(), InstanceSource.of(instances), config)) {
             lb = balancer;
             startLoad(arrivals);
             loop.run();
         } finally {
             Randomness.useOnCurrentThread(null);
+            BackgroundWork.runOnCurrentThread(false);
         }
         double seconds = (scenario.duration().toNanos() - scenario.warmup().toNanos()) / 1e9;
         return new RunResult(strategyLabel, variant.label(), java.util.Arrays.copyOf(latencies, calls), successes,

@@ -32,7 +32,29 @@ public final class LeastRequestsStrategy implements SelectionStrategy {
         if (w.size() == 1) {
             return FixedSelector.of(NAME, w.candidates[0]);
         }
+        double[] factors = Weights.slowStartFactors(w.candidates);
+        if (factors != null) {
+            return slowStart(w, factors);
+        }
         return w.uniform ? new LeastRequestsSelector(w.candidates) : new WeightedLeastRequestsSelector(w.candidates);
+    }
+
+    /**
+     * While some candidates ramp up: each takes part in a draw with the probability of its factor,
+     * and the comparison uses the weights without the ramp, so the ramp is not counted twice.
+     */
+    private static Selector slowStart(Weights w, double[] factors) {
+        Candidate[] c = w.candidates;
+        double[] base = new double[c.length];
+        boolean uniform = true;
+        for (int i = 0; i < c.length; i++) {
+            base[i] = factors[i] > 0 ? w.weights[i] / factors[i] : w.weights[i];
+            uniform &= base[i] == base[0];
+        }
+        SlowStartPowerOfTwo.Preference fewerInFlight = (b, a) -> c[b].inFlight() < c[a].inFlight();
+        SlowStartPowerOfTwo.Preference moreWeightPerCall =
+                (b, a) -> base[b] * (c[a].inFlight() + 1.0) > base[a] * (c[b].inFlight() + 1.0);
+        return new SlowStartPowerOfTwo(NAME, c, factors, uniform ? fewerInFlight : moreWeightPerCall);
     }
 
     @Override

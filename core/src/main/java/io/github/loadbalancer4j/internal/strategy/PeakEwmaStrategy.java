@@ -37,6 +37,11 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
         if (candidates.length == 1) {
             return FixedSelector.of(NAME, candidates[0]);
         }
+        double[] factors = Weights.slowStartFactors(candidates);
+        if (factors != null) {
+            // A new instance costs nothing until its first answer: without the ramp it takes every draw it is in.
+            return new SlowStartPowerOfTwo(NAME, candidates, factors, (b, a) -> cost(candidates[b]) < cost(candidates[a]));
+        }
         InstanceState[] states = new InstanceState[candidates.length];
         for (int i = 0; i < candidates.length; i++) {
             if (!(candidates[i] instanceof InstanceState)) {

@@ -21,7 +21,10 @@ public final class RandomStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        return newSelector(NAME, available.toArray());
+        Candidate[] candidates = available.toArray();
+        Weights warming = Weights.ofSlowStart(candidates);
+        // While an instance is in slow start, its chance follows its ramp: weighted random over the factors.
+        return warming == null ? newSelector(NAME, candidates) : WeightedRandomStrategy.newSelector(NAME, warming);
     }
 
     static Selector newSelector(String strategy, Candidate[] candidates) {

@@ -5,11 +5,12 @@ import io.github.loadbalancer4j.Candidates;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
-import io.github.loadbalancer4j.internal.Randomness;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
-/** Round robin over an immutable array with one atomic counter per selector. */
+/**
+ * Round robin over an immutable array: each thread walks it in order from a random start
+ * ({@link Cycle}), so threads share no written cache line and each thread's picks are exact rounds.
+ */
 public final class RoundRobinStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
@@ -22,7 +23,10 @@ public final class RoundRobinStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        return newSelector(NAME, available.toArray());
+        Candidate[] candidates = available.toArray();
+        Weights warming = Weights.ofSlowStart(candidates);
+        // While an instance is in slow start, its turns follow its ramp: weighted round robin over the factors.
+        return warming == null ? newSelector(NAME, candidates) : WeightedRoundRobinStrategy.newSelector(NAME, warming);
     }
 
     /** Round robin over {@code candidates}, for strategies that fall back to it; the array is not copied. */
@@ -45,20 +49,17 @@ public final class RoundRobinStrategy implements SelectionStrategy {
     static final class RoundRobinSelector implements Selector {
         private final String strategy;
         private final Candidate[] candidates;
-        private final FastMod mod;
-        // A random start, so that a selector rebuilt often (breakers flapping) does not favour the first candidates.
-        private final AtomicInteger next = new AtomicInteger(Randomness.current().nextInt(1 << 30));
+        private final Cycle cycle;
 
         RoundRobinSelector(String strategy, Candidate[] candidates) {
             this.strategy = strategy;
             this.candidates = candidates;
-            this.mod = new FastMod(candidates.length);
+            this.cycle = new Cycle(candidates.length);
         }
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            // Masking keeps the index non-negative after the counter wraps past Integer.MAX_VALUE.
-            return candidates[mod.mod(next.getAndIncrement() & Integer.MAX_VALUE)];
+            return candidates[cycle.next()];
         }
 
         @Override

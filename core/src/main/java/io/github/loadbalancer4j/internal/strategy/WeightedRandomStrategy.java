@@ -24,11 +24,15 @@ public final class WeightedRandomStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        Weights w = Weights.of(available);
+        return newSelector(NAME, Weights.of(available));
+    }
+
+    /** Weighted random choice over {@code w}, named {@code strategy}; also random's, during slow start. */
+    static Selector newSelector(String strategy, Weights w) {
         if (w.size() <= 1 || w.uniform) {
-            return RandomStrategy.newSelector(NAME, w.candidates);
+            return RandomStrategy.newSelector(strategy, w.candidates);
         }
-        return new AliasSelector(w.candidates, w.weights);
+        return new AliasSelector(strategy, w.candidates, w.weights);
     }
 
     @Override
@@ -37,12 +41,14 @@ public final class WeightedRandomStrategy implements SelectionStrategy {
     }
 
     private static final class AliasSelector implements Selector {
+        private final String strategy;
         private final Candidate[] candidates;
         /** The chance of keeping column i's own candidate rather than its alias. */
         private final double[] keep;
         private final int[] alias;
 
-        AliasSelector(Candidate[] candidates, double[] weights) {
+        AliasSelector(String strategy, Candidate[] candidates, double[] weights) {
+            this.strategy = strategy;
             int n = weights.length;
             this.candidates = candidates;
             this.keep = new double[n];
@@ -99,7 +105,7 @@ public final class WeightedRandomStrategy implements SelectionStrategy {
 
         @Override
         public String toString() {
-            return NAME + '{' + candidates.length + " candidates}";
+            return strategy + '{' + candidates.length + " candidates}";
         }
     }
 }

@@ -6,15 +6,13 @@ import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
 import io.github.loadbalancer4j.internal.Randomness;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Weighted round robin. {@link #newSelector} turns the weights into small integers and lays out one
  * period of an earliest-deadline-first schedule (instance i's k-th turn is due at (k + 1/2) / w_i), so
  * an instance's turns are spread evenly over the period rather than bunched; a pick walks that array
- * with one atomic counter. When the period would be longer than {@link #MAX_SCHEDULE} entries (huge
+ * with a position per thread ({@link Cycle}). When the period would be longer than {@link #MAX_SCHEDULE} entries (huge
  * or very uneven weights over many instances), picks follow a golden-ratio sequence over the cumulative
  * weights instead: O(log n), also deterministic and evenly spread.
  */
@@ -37,9 +35,13 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
     @Override
     public Selector newSelector(Candidates available) {
-        Weights w = Weights.of(available);
+        return newSelector(NAME, Weights.of(available));
+    }
+
+    /** Weighted round robin over {@code w}, named {@code strategy}; also round robin's, during slow start. */
+    static Selector newSelector(String strategy, Weights w) {
         if (w.size() <= 1 || w.uniform) {
-            return RoundRobinStrategy.newSelector(NAME, w.candidates);
+            return RoundRobinStrategy.newSelector(strategy, w.candidates);
         }
         long[] turns = turns(w.weights);
         long period = 0;
@@ -47,9 +49,9 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
             period += t;
         }
         if (period <= MAX_SCHEDULE) {
-            return new ScheduleSelector(schedule(w.candidates, turns, (int) period), w.size());
+            return new ScheduleSelector(strategy, schedule(w.candidates, turns, (int) period), w.size());
         }
-        return new GoldenRatioSelector(w.candidates, w.weights);
+        return new GoldenRatioSelector(strategy, w.candidates, w.weights);
     }
 
     /** The weights as the smallest integers in the same ratio (fractional weights rounded first). */
@@ -138,35 +140,40 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
     }
 
     private static final class ScheduleSelector implements Selector {
+        private final String strategy;
         private final Candidate[] schedule;
         private final int candidates;
-        // A random start, so that a selector rebuilt often does not favour the head of the schedule.
-        private final AtomicInteger next = new AtomicInteger(Randomness.current().nextInt(1 << 30));
+        private final Cycle cycle;
 
-        ScheduleSelector(Candidate[] schedule, int candidates) {
+        ScheduleSelector(String strategy, Candidate[] schedule, int candidates) {
+            this.strategy = strategy;
             this.schedule = schedule;
             this.candidates = candidates;
+            this.cycle = new Cycle(schedule.length);
         }
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
-            return schedule[(next.getAndIncrement() & Integer.MAX_VALUE) % schedule.length];
+            return schedule[cycle.next()];
         }
 
         @Override
         public String toString() {
-            return NAME + '{' + candidates + " candidates, a schedule of " + schedule.length + '}';
+            return strategy + '{' + candidates + " candidates, a schedule of " + schedule.length + '}';
         }
     }
 
     private static final class GoldenRatioSelector implements Selector {
+        private final String strategy;
         private final Candidate[] candidates;
         /** cumulative[i] = weights[0] + ... + weights[i]. */
         private final double[] cumulative;
         private final double total;
-        private final AtomicLong next = new AtomicLong(Randomness.current().nextLong());
+        /** Each thread's own place in the sequence, from a random start: no counter shared between threads. */
+        private final ThreadLocal<long[]> next = ThreadLocal.withInitial(() -> new long[] {Randomness.current().nextLong()});
 
-        GoldenRatioSelector(Candidate[] candidates, double[] weights) {
+        GoldenRatioSelector(String strategy, Candidate[] candidates, double[] weights) {
+            this.strategy = strategy;
             this.candidates = candidates;
             this.cumulative = new double[weights.length];
             double sum = 0;
@@ -180,7 +187,8 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
         @Override
         public @Nullable Candidate select(SelectionContext context) {
             // The fractional parts of k / phi, as 53-bit fractions: an evenly spread point in [0, total).
-            double point = ((next.getAndIncrement() * GOLDEN_GAMMA) >>> 11) * 0x1.0p-53 * total;
+            long[] k = next.get();
+            double point = ((k[0]++ * GOLDEN_GAMMA) >>> 11) * 0x1.0p-53 * total;
             int lo = 0;
             int hi = cumulative.length - 1;
             while (lo < hi) {
@@ -196,7 +204,7 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
         @Override
         public String toString() {
-            return NAME + '{' + candidates.length + " candidates, golden-ratio sequence}";
+            return strategy + '{' + candidates.length + " candidates, golden-ratio sequence}";
         }
     }
 }

@@ -45,6 +45,11 @@ public final class ZonePreferringStrategy implements SelectionStrategy {
         this.minFraction = minFraction;
     }
 
+    /** @return the strategy that chooses among the candidates kept */
+    SelectionStrategy delegate() {
+        return delegate;
+    }
+
     @Override
     public Selector newSelector(Candidates available) {
         List<Candidate> local = new ArrayList<>();

@@ -15,8 +15,11 @@ import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -27,7 +30,9 @@ import org.xbill.DNS.Type;
  * Asks one DNS server for one name and type, with no cache at all (every call goes to the server),
  * following CNAMEs. The answer is the records found, or an empty list when the server says the name
  * or the data does not exist ({@code NXDOMAIN}, {@code NODATA}); anything else is a
- * {@link DnsLookupException}.
+ * {@link DnsLookupException}, including a datagram that is no valid response to the query (the query
+ * echoed back, another opcode, id or question, or bytes that do not parse): only a real answer may
+ * empty the list.
  */
 public final class DnsQuerier {
 
@@ -102,9 +107,10 @@ public final class DnsQuerier {
 
     private Message send(Name asked, Name name, int type) throws DnsLookupException {
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+        Message response;
         try {
             // Runs on this thread: the I/O factory completes its futures before returning.
-            return resolver.sendAsync(query, Runnable::run).toCompletableFuture().get();
+            response = resolver.sendAsync(query, Runnable::run).toCompletableFuture().get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String reason;
@@ -120,6 +126,36 @@ public final class DnsQuerier {
             Thread.currentThread().interrupt();
             throw failure(asked, type, "interrupted", e);
         }
+        String invalid = notAResponseTo(query, response);
+        if (invalid != null) {
+            throw failure(asked, type, "not a response to the query: " + invalid, null);
+        }
+        return response;
+    }
+
+    /**
+     * dnsjava 3.6 checks a response's id and question, not that it is a response: a server (or
+     * anything on the path) that sends the query back would otherwise read as "no such records" and
+     * empty the list. The question is checked again here so that this rule does not rest on dnsjava's.
+     *
+     * @return why the message is no response to the query, or null when it is one
+     */
+    static @Nullable String notAResponseTo(Message query, Message response) {
+        Header header = response.getHeader();
+        if (!header.getFlag(Flags.QR)) {
+            return "the QR bit is clear (the server echoed the query?)";
+        }
+        if (header.getOpcode() != Opcode.QUERY) {
+            return "opcode " + Opcode.string(header.getOpcode()) + " (expected: QUERY)";
+        }
+        if (header.getID() != query.getHeader().getID()) {
+            return "id " + header.getID() + " (expected: " + query.getHeader().getID() + ")";
+        }
+        Record question = response.getQuestion();
+        if (question == null || !question.equals(query.getQuestion())) {
+            return "question " + question + " (expected: " + query.getQuestion() + ")";
+        }
+        return null;
     }
 
     private DnsLookupException failure(Name name, int type, String reason, @Nullable Throwable cause) {

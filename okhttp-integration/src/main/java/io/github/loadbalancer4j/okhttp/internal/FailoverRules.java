@@ -15,7 +15,7 @@ import okhttp3.RequestBody;
  *
  * <ul>
  *   <li>A connect failure (refused, connect timeout, unknown host, no route) never reached a
- *       server: any request may move on.
+ *       server, nor did a request that could not be built for the instance: any request may move on.
  *   <li>Any other failure may have reached the server: only idempotent methods (GET, HEAD,
  *       OPTIONS, PUT, DELETE, TRACE) with a body that can be sent again (none, or not one-shot)
  *       move on.
@@ -42,8 +42,8 @@ public final class FailoverRules {
         if (isCertificateFailure(failure)) {
             return false;
         }
-        if (isConnectFailure(failure)) {
-            return true;
+        if (isConnectFailure(failure) || failure instanceof RequestBuildException) {
+            return true; // nothing was sent
         }
         if (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException)) {
             return false; // the call timed out or the thread was interrupted

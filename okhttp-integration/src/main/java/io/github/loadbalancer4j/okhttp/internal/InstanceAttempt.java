@@ -29,7 +29,8 @@ public final class InstanceAttempt {
     /**
      * Sends the request to the lease's instance and ends the lease: {@code onResult(response)} for a
      * response, {@code onError(FailureStatusException)} for a failure status, {@code onError(e)} for a
-     * failure, {@code release()} when the caller canceled the call.
+     * failure, {@code release()} when the caller canceled the call. A request that cannot be rewritten
+     * for the instance fails with a {@link RequestBuildException}, recorded as a failure of the instance.
      *
      * @param chain the application-interceptor chain
      * @param request the caller's request, with the logical host
@@ -38,7 +39,7 @@ public final class InstanceAttempt {
      * @param urls the interceptor's http URL rewriter
      * @param start {@link #startOf(Interceptor.Chain)} of this call
      * @return the instance's response
-     * @throws IOException what the attempt threw
+     * @throws IOException what the attempt threw, or a {@link RequestBuildException}
      */
     public static Response send(Interceptor.Chain chain, Request request, Lease lease, IntPredicate failureStatus,
             InstanceUrls urls, long start) throws IOException {
@@ -54,8 +55,15 @@ public final class InstanceAttempt {
                 routed = request.newBuilder().url(urls.rewrite(url, instance)).build();
                 target = chain;
             }
-        } catch (RuntimeException | Error e) {
-            lease.release();
+        } catch (RuntimeException e) {
+            // Never sent, and the instance is why (a host this client cannot address): a failure of the
+            // instance, reported as an IOException so that under enqueue() it reaches the callback
+            // instead of ending OkHttp's dispatcher thread.
+            RequestBuildException failure = new RequestBuildException(request, instance, e);
+            lease.onError(failure);
+            throw failure;
+        } catch (Error e) {
+            lease.onError(e);
             throw e;
         }
         Response response;
@@ -69,7 +77,8 @@ public final class InstanceAttempt {
                 lease.onError(e);
             }
             throw e;
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Throwable: an interceptor written in Kotlin may throw a checked exception undeclared.
             lease.onError(e);
             throw e;
         }

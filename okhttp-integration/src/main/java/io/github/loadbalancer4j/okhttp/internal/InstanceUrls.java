@@ -2,6 +2,7 @@ package io.github.loadbalancer4j.okhttp.internal;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 
 /**
@@ -19,6 +20,17 @@ public final class InstanceUrls {
     static final int MAX_ENTRIES = 1024;
 
     private final ConcurrentHashMap<ServiceInstance, Base> bases = new ConcurrentHashMap<>();
+    private final Function<ServiceInstance, HttpUrl> baseOf;
+
+    /** Builds each instance's {@code http://host:port/} with OkHttp's {@code HttpUrl.Builder}. */
+    public InstanceUrls() {
+        this(instance -> new HttpUrl.Builder().scheme("http").host(instance.host()).port(instance.port()).build());
+    }
+
+    /** For tests: {@code baseOf} builds an instance's base URL, and may fail as OkHttp can. */
+    InstanceUrls(Function<ServiceInstance, HttpUrl> baseOf) {
+        this.baseOf = baseOf;
+    }
 
     /**
      * @param url the request's http URL, with the logical host
@@ -32,7 +44,7 @@ public final class InstanceUrls {
             if (bases.size() >= MAX_ENTRIES) {
                 bases.clear();
             }
-            base = new Base(instance);
+            base = new Base(instance, baseOf.apply(instance));
             bases.put(instance, base);
         }
         HttpUrl.Builder b = base.url.newBuilder().encodedPath(url.encodedPath()).encodedQuery(url.encodedQuery());
@@ -59,10 +71,10 @@ public final class InstanceUrls {
         final int port;
         final HttpUrl url;
 
-        Base(ServiceInstance instance) {
+        Base(ServiceInstance instance, HttpUrl url) {
             this.host = instance.host();
             this.port = instance.port();
-            this.url = new HttpUrl.Builder().scheme("http").host(host).port(port).build();
+            this.url = url;
         }
     }
 }

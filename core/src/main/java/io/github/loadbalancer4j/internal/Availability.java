@@ -1,0 +1,123 @@
+package io.github.loadbalancer4j.internal;
+
+import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.event.EjectionReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * When not to pick: which of the known instances the selector may choose from at a given time, as a
+ * function of their breakers, health verdicts, Retry-After holds and the panic threshold. It reads
+ * the instances' states and changes nothing; the load balancer applies what it says under its lock.
+ */
+final class Availability {
+
+    /** How often OPEN breakers are looked at again, in ticker time. */
+    static final long RECHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final double panicThreshold;
+    private final long slowStartNanos;
+    private final boolean selectableBeforeFirstCheck;
+
+    /**
+     * @param panicThreshold below this fraction available, all known instances are selected (0: off)
+     * @param slowStartNanos the slow-start window, 0 when off
+     * @param selectableBeforeFirstCheck whether an instance no health check has passed yet may be picked
+     */
+    Availability(double panicThreshold, long slowStartNanos, boolean selectableBeforeFirstCheck) {
+        this.panicThreshold = panicThreshold;
+        this.slowStartNanos = slowStartNanos;
+        this.selectableBeforeFirstCheck = selectableBeforeFirstCheck;
+    }
+
+    /** One instance whose availability differs from what the load balancer last applied. */
+    static final class Transition {
+        final InstanceState state;
+        /** Null when it became available; why not, otherwise. */
+        final @Nullable EjectionReason ejected;
+
+        Transition(InstanceState state, @Nullable EjectionReason ejected) {
+            this.state = state;
+            this.ejected = ejected;
+        }
+    }
+
+    /** What the selector may choose from, and what changed. */
+    static final class Result {
+        final InstanceState[] selectable;
+        final int availableCount;
+        final boolean panic;
+        /** Ticker time to look again (breaker waits, slow-start ramps, holds), or {@link Snapshot#NEVER}. */
+        final long recheckAt;
+        final List<Transition> transitions;
+
+        Result(InstanceState[] selectable, int availableCount, boolean panic, long recheckAt, List<Transition> transitions) {
+            this.selectable = selectable;
+            this.availableCount = availableCount;
+            this.panic = panic;
+            this.recheckAt = recheckAt;
+            this.transitions = transitions;
+        }
+    }
+
+    /**
+     * @param known every instance of the current list, in its order
+     * @param now ticker time
+     * @return the available instances (all known ones in panic mode) and the changes since last applied
+     */
+    Result compute(InstanceState[] known, long now) {
+        List<InstanceState> available = new ArrayList<>(known.length);
+        List<Transition> transitions = new ArrayList<>(0);
+        boolean anyCircuitOpen = false;
+        boolean anySlowStarting = false;
+        long holdEnds = Snapshot.NEVER;
+        for (InstanceState state : known) {
+            boolean permits = state.circuitPermits();
+            anyCircuitOpen |= !permits;
+            boolean held = state.held(now);
+            if (held) {
+                holdEnds = Math.min(holdEnds, state.holdEnds());
+            }
+            boolean healthy = healthAllows(state);
+            boolean isAvailable = permits && healthy && !held;
+            if (isAvailable != state.available) {
+                transitions.add(new Transition(state, isAvailable ? null
+                        : !permits ? EjectionReason.CIRCUIT_OPEN : !healthy ? EjectionReason.UNHEALTHY : EjectionReason.RETRY_AFTER));
+            }
+            if (isAvailable) {
+                available.add(state);
+                // An instance becoming available now starts its ramp now.
+                anySlowStarting |= state.available ? state.slowStarting(now) : slowStartNanos != 0;
+            }
+        }
+        boolean panic = panicThreshold > 0 && known.length > 0 && available.size() < panicThreshold * known.length;
+        InstanceState[] selectable = panic ? known : available.toArray(new InstanceState[0]);
+        return new Result(selectable, available.size(), panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds),
+                transitions);
+    }
+
+    /** Whether health checking lets the instance be picked. */
+    boolean healthAllows(InstanceState state) {
+        InstanceStatus.Health h = state.health();
+        return h == InstanceStatus.Health.HEALTHY || (h == InstanceStatus.Health.UNKNOWN && selectableBeforeFirstCheck);
+    }
+
+    /** Whether the instance is available now, read live (for status and metrics between rebuilds). */
+    boolean isAvailable(InstanceState state, long now) {
+        return state.circuitPermits() && healthAllows(state) && !state.held(now);
+    }
+
+    /** When to look again: for breakers whose wait may be over, slow-start weights in selectors, holds that end. */
+    private long recheckAt(long now, boolean anyCircuitOpen, boolean anySlowStarting, long holdEnds) {
+        long at = holdEnds;
+        if (anyCircuitOpen) {
+            at = Math.min(at, now + RECHECK_INTERVAL_NANOS);
+        }
+        if (anySlowStarting) {
+            at = Math.min(at, now + Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        return at;
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.loadbalancer4j.internal;
+
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The instances a load balancer knows, reconciled with each whole list its source delivers: one
+ * pass over the new list with a hash lookup each, new states (and breakers) only for new ids,
+ * unchanged instances keep their state (breaker, in-flight count, latency, health) and removed ones
+ * give their breaker back to the registry. The cost is proportional to the list plus what changed,
+ * with small constants: no map of every instance is built again per update. Not thread-safe: the load
+ * balancer calls it under its lock.
+ */
+final class InstanceList {
+
+    private static final InstanceState[] NONE = new InstanceState[0];
+
+    private final InstanceCircuitBreakers breakers;
+    private final CoarseTicker recent;
+    private final long slowStartNanos;
+    private final Map<String, InstanceState> byId = new HashMap<>();
+    private InstanceState[] known = NONE;
+    private int generation;
+    private boolean initialized;
+
+    InstanceList(InstanceCircuitBreakers breakers, CoarseTicker recent, long slowStartNanos) {
+        this.breakers = breakers;
+        this.recent = recent;
+        this.slowStartNanos = slowStartNanos;
+    }
+
+    /** What one list update changed. */
+    static final class Change {
+        final List<InstanceState> added;
+        final List<InstanceState> removed;
+        /** Whether instances joined a list that was already running (they then start at the fleet's cost). */
+        final boolean joinedRunningFleet;
+
+        Change(List<InstanceState> added, List<InstanceState> removed, boolean joinedRunningFleet) {
+            this.added = added;
+            this.removed = removed;
+            this.joinedRunningFleet = joinedRunningFleet;
+        }
+    }
+
+    /** @return every known instance, in the source's order (do not modify) */
+    InstanceState[] known() {
+        return known;
+    }
+
+    /**
+     * Applies a whole new list.
+     *
+     * @param instances the source's list, without duplicate ids (a duplicate is skipped, the first wins)
+     * @param now ticker time
+     * @return what was added and removed
+     */
+    Change apply(List<ServiceInstance> instances, long now) {
+        int gen = ++generation;
+        InstanceState[] next = new InstanceState[instances.size()];
+        int size = 0;
+        List<ServiceInstance> fresh = null;
+        int[] freshAt = null;
+        for (ServiceInstance instance : instances) {
+            InstanceState state = byId.get(instance.id());
+            if (state == null) {
+                if (fresh == null) {
+                    fresh = new ArrayList<>();
+                    freshAt = new int[instances.size()];
+                }
+                freshAt[fresh.size()] = size++; // filled below
+                fresh.add(instance);
+                continue;
+            }
+            if (state.generation == gen) {
+                continue; // a duplicate id in one list: the first wins
+            }
+            state.generation = gen;
+            if (state.instance() != instance) {
+                state.instance(instance); // same id, maybe new weight, zone or metadata
+            }
+            next[size++] = state;
+        }
+        List<InstanceState> added = fresh == null ? List.of() : create(fresh, freshAt, next, gen, now);
+        size = compact(next, size);
+        List<InstanceState> removed = List.of();
+        for (InstanceState old : known) {
+            if (old.generation != gen) {
+                if (removed.isEmpty()) {
+                    removed = new ArrayList<>();
+                }
+                removed.add(old);
+                byId.remove(old.instance().id());
+                breakers.remove(old.instance(), old.circuitBreaker());
+            }
+        }
+        known = size == next.length ? next : Arrays.copyOf(next, size);
+        boolean joined = initialized && !added.isEmpty();
+        initialized = true;
+        return new Change(added, removed, joined);
+    }
+
+    /**
+     * The new instances' breakers first, then their states in one run: the states that selectors read
+     * on every pick then lie next to each other in memory instead of between their breakers (P2 at
+     * 10,000 instances).
+     */
+    private List<InstanceState> create(List<ServiceInstance> fresh, int[] freshAt, InstanceState[] next, int gen, long now) {
+        CircuitBreaker[] newBreakers = new CircuitBreaker[fresh.size()];
+        for (int i = 0; i < fresh.size(); i++) {
+            newBreakers[i] = breakers.create(fresh.get(i)); // a duplicate id gets the registry's same breaker
+        }
+        List<InstanceState> added = new ArrayList<>(fresh.size());
+        // Slow start applies to instances that join later, not to the first list.
+        long availableSince = initialized ? now : now - slowStartNanos;
+        for (int i = 0; i < fresh.size(); i++) {
+            ServiceInstance instance = fresh.get(i);
+            if (byId.containsKey(instance.id())) {
+                continue; // a duplicate id among the new ones: the first wins
+            }
+            InstanceState state = new InstanceState(instance, newBreakers[i], recent, slowStartNanos, availableSince);
+            state.generation = gen;
+            byId.put(instance.id(), state);
+            next[freshAt[i]] = state;
+            added.add(state);
+        }
+        return added;
+    }
+
+    /** Closes the gaps duplicates left; returns the size. */
+    private static int compact(InstanceState[] next, int size) {
+        int j = 0;
+        for (int i = 0; i < size; i++) {
+            if (next[i] != null) {
+                next[j++] = next[i];
+            }
+        }
+        for (int i = j; i < size; i++) {
+            next[i] = null;
+        }
+        return j;
+    }
+
+    /** Forgets every instance and gives every breaker back to the registry. */
+    void clear() {
+        breakers.removeAll(Arrays.asList(known));
+        byId.clear();
+        known = NONE;
+    }
+}

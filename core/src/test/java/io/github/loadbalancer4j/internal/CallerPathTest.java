@@ -1,0 +1,221 @@
+package io.github.loadbalancer4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
+import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.event.LoadBalancerEvent;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Availability changes stay off the callers' path: a call never takes the writers' lock and never
+ * rebuilds the snapshot; the load balancer's own thread does, once for any number of changes, and
+ * loses none of them.
+ */
+class CallerPathTest {
+
+    /** A breaker that opens on its first failure: every failed call is an availability change. */
+    private static final CircuitBreakerConfig OPENS_AT_ONCE = CircuitBreakerConfig.custom()
+            .slidingWindow(1, 1, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .failureRateThreshold(100)
+            .waitDurationInOpenState(Duration.ofHours(1))
+            .build();
+
+    private final ExecutorService pool = Executors.newFixedThreadPool(4);
+    private final List<DefaultLoadBalancer> created = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        created.forEach(DefaultLoadBalancer::close);
+    }
+
+    private DefaultLoadBalancer loadBalancer(int instances, LoadBalancerConfig config) {
+        DefaultLoadBalancer lb = new DefaultLoadBalancer("orders", InstanceSource.of(instances(instances)), config);
+        created.add(lb);
+        return lb;
+    }
+
+    private static List<ServiceInstance> instances(int n) {
+        List<ServiceInstance> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(ServiceInstance.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 8080));
+        }
+        return list;
+    }
+
+    @Test
+    void callsCompleteWhileAnotherThreadHoldsTheWritersLockEvenWhenTheirEndsOpenBreakers() throws Exception {
+        DefaultLoadBalancer lb = loadBalancer(100, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(OPENS_AT_ONCE).build());
+        List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
+        lb.getEventPublisher().onEvent(events::add);
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> holder = pool.submit(() -> {
+            synchronized (lb.writersLock()) {
+                locked.countDown();
+                release.await();
+            }
+            return null;
+        });
+        locked.await();
+        AtomicInteger failedCalls = new AtomicInteger();
+
+        List<CompletableFuture<Void>> callers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            callers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    try {
+                        lb.executeSupplier(instance -> {
+                            if (instance.host().endsWith(".7") || instance.host().endsWith(".8")) {
+                                throw new IllegalStateException("down: " + instance); // opens its breaker
+                            }
+                            return "ok";
+                        });
+                    } catch (IllegalStateException e) {
+                        failedCalls.incrementAndGet();
+                    }
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(callers.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        boolean lockStillHeld = holder.isDone() == false;
+        int eventsWhileLocked = events.size();
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+
+        assertThat(lockStillHeld).isTrue(); // 6,000 calls ran to their end while the lock was held
+        // Each breaker opened at its first failure; only calls already past their pick (one per thread) could follow.
+        assertThat(failedCalls.get()).isBetween(2, 6);
+        assertThat(eventsWhileLocked).isZero(); // no caller ran an event consumer (they need the lock's rebuild)
+        await().atMost(Duration.ofSeconds(10)).until(lb::settled);
+        assertThat(events).extracting(LoadBalancerEvent::getEventType)
+                .containsExactly(LoadBalancerEvent.Type.INSTANCE_EJECTED, LoadBalancerEvent.Type.INSTANCE_EJECTED);
+        assertThat(lb.getMetrics().getNumberOfAvailableInstances()).isEqualTo(98);
+    }
+
+    @Test
+    void tenThousandBreakersOpeningInABurstCostFarFewerRebuildsAndEndInTheSnapshotBuiltFromScratch() throws Exception {
+        DefaultLoadBalancer lb = loadBalancer(20_000, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(OPENS_AT_ONCE).build());
+        List<InstanceState> states = lb.instanceStates();
+        long rebuildsBefore = lb.rebuilds();
+
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            workers.add(pool.submit(() -> {
+                // Every other instance fails one call, through the low-level API: 10,000 breakers open.
+                for (int i = thread * 2; i < states.size(); i += 8) {
+                    DefaultLease lease = new DefaultLease(lb, pickThat(lb, states.get(i)), System.nanoTime());
+                    lease.onError(new IllegalStateException("down"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(lb::settled);
+
+        long rebuilds = lb.rebuilds() - rebuildsBefore;
+        Set<String> selectable = ids(lb.snapshotForTests().selectable);
+        Set<String> fromScratch = lb.getInstances().stream().filter(s -> s.circuitBreakerState() == CircuitBreaker.State.CLOSED)
+                .map(s -> s.instance().id()).collect(Collectors.toSet());
+
+        assertThat(states.stream().filter(s -> s.circuitBreaker().getState() == CircuitBreaker.State.OPEN)).hasSize(10_000);
+        assertThat(rebuilds).isBetween(1L, 1_000L);
+        assertThat(selectable).hasSize(10_000).isEqualTo(fromScratch);
+    }
+
+    /** Takes the permission of one given instance's breaker and raises its in-flight count, as a pick does. */
+    private static InstanceState pickThat(DefaultLoadBalancer lb, InstanceState state) {
+        assertThat(state.circuitBreaker().tryAcquirePermission()).isTrue();
+        state.started();
+        return state;
+    }
+
+    @Test
+    void noBreakerChangeIsLostUnderFourThreadsAndTenThousandChanges() throws Exception {
+        DefaultLoadBalancer lb = loadBalancer(20, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(CircuitBreakerConfig.custom()
+                        .waitDurationInOpenState(Duration.ofHours(1)).build()).build());
+        List<InstanceState> states = lb.instanceStates();
+
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            workers.add(pool.submit(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < 2_500; i++) {
+                    CircuitBreaker breaker = states.get(random.nextInt(states.size())).circuitBreaker();
+                    try {
+                        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                            breaker.transitionToClosedState();
+                        } else {
+                            breaker.transitionToOpenState();
+                        }
+                    } catch (IllegalStateTransitionException raced) {
+                        // another thread moved it first
+                    }
+                    try {
+                        lb.executeSupplier(ServiceInstance::id); // calls are how the load balancer notices
+                    } catch (RuntimeException none) {
+                        // every breaker may be open for a moment
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+
+        // Opened breakers are excluded as soon as a pick meets them; closed ones come back at the next
+        // recheck (once a second while any breaker is open), which a call triggers.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            try {
+                lb.executeSupplier(ServiceInstance::id);
+            } catch (RuntimeException none) {
+                // all open
+            }
+            Set<String> closed = states.stream().filter(s -> s.circuitBreaker().getState() == CircuitBreaker.State.CLOSED)
+                    .map(s -> s.instance().id()).collect(Collectors.toSet());
+            assertThat(ids(lb.snapshotForTests().selectable)).isEqualTo(closed);
+            assertThat(lb.getInstances().stream().filter(InstanceStatus::available).map(s -> s.instance().id()))
+                    .containsExactlyInAnyOrderElementsOf(closed);
+        });
+    }
+
+    private static Set<String> ids(InstanceState[] states) {
+        Set<String> ids = new HashSet<>();
+        for (InstanceState s : states) {
+            ids.add(s.instance().id());
+        }
+        return ids;
+    }
+}

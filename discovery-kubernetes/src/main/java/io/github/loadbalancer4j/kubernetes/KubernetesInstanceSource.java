@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.loadbalancer4j.AbstractInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.internal.Durations;
 import io.github.loadbalancer4j.kubernetes.internal.EndpointSliceReader;
 import io.github.loadbalancer4j.kubernetes.internal.EndpointSliceWatch;
 import io.github.loadbalancer4j.kubernetes.internal.OwnedClient;
@@ -316,14 +317,12 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
          *
          * @param resyncPeriod zero for none, else at least 1 s; default 5 min
          * @return this builder
-         * @throws IllegalArgumentException if negative or between 0 and 1 s
+         * @throws IllegalArgumentException if negative, between 0 and 1 s, or longer than a count of nanoseconds holds
          */
         public Builder resyncPeriod(Duration resyncPeriod) {
             requireNonNull(resyncPeriod, "resyncPeriod");
-            if (resyncPeriod.isNegative() || (!resyncPeriod.isZero() && resyncPeriod.compareTo(Duration.ofSeconds(1)) < 0)) {
-                throw new IllegalArgumentException("resyncPeriod: " + resyncPeriod + " (expected: 0 for none, or >= 1 s)");
-            }
-            this.resyncPeriod = resyncPeriod;
+            this.resyncPeriod = resyncPeriod.isZero() ? resyncPeriod
+                    : Durations.requireAtLeast("resyncPeriod", resyncPeriod, Duration.ofSeconds(1), "0 for none, or >= 1 s");
             return this;
         }
 
@@ -334,14 +333,10 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
          *
          * @param watchLossGrace {@code > 0}; default 3 s
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive, or longer than a count of nanoseconds holds
          */
         public Builder watchLossGrace(Duration watchLossGrace) {
-            requireNonNull(watchLossGrace, "watchLossGrace");
-            if (watchLossGrace.isNegative() || watchLossGrace.isZero()) {
-                throw new IllegalArgumentException("watchLossGrace: " + watchLossGrace + " (expected: > 0)");
-            }
-            this.watchLossGrace = watchLossGrace;
+            this.watchLossGrace = Durations.requirePositive("watchLossGrace", watchLossGrace);
             return this;
         }
 
@@ -351,14 +346,10 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
          *
          * @param initialLoadTimeout {@code >= 0}, 0 to return at once; default 5 s
          * @return this builder
-         * @throws IllegalArgumentException if negative
+         * @throws IllegalArgumentException if negative, or longer than a count of nanoseconds holds
          */
         public Builder initialLoadTimeout(Duration initialLoadTimeout) {
-            requireNonNull(initialLoadTimeout, "initialLoadTimeout");
-            if (initialLoadTimeout.isNegative()) {
-                throw new IllegalArgumentException("initialLoadTimeout: " + initialLoadTimeout + " (expected: >= 0)");
-            }
-            this.initialLoadTimeout = initialLoadTimeout;
+            this.initialLoadTimeout = Durations.requireNonNegative("initialLoadTimeout", initialLoadTimeout);
             return this;
         }
 

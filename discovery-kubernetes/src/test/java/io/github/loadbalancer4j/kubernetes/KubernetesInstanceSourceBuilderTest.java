@@ -62,6 +62,9 @@ class KubernetesInstanceSourceBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("initialLoadTimeout: PT-0.001S (expected: >= 0)");
         assertThatThrownBy(() -> builder.resyncPeriod(null)).isInstanceOf(NullPointerException.class).hasMessage("resyncPeriod");
+        assertThatThrownBy(() -> builder.watchLossGrace(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("watchLossGrace: PT2562047788015215H30M7S (expected: > 0 and at most PT2562047H47M16.854775807S");
     }
 
     @Test

@@ -7,12 +7,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.loadbalancer4j.testing.RecordingListener;
+import io.github.loadbalancer4j.testing.ThreadWatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,14 +45,14 @@ class KubernetesInstanceSourceCloseTest {
 
     @Test
     void closeEndsTheSourcesThreadsAndThoseOfTheClientItBuilt() {
-        Set<Thread> before = liveThreads();
+        ThreadWatch threads = ThreadWatch.start();
         KubernetesInstanceSource source = KubernetesInstanceSource.builder("orders").config(api.config()).namespace("shop").build();
         assertThat(source.instances()).hasSize(1);
         await().atMost(WAIT).until(source::isWatching);
-        List<String> whileOpen = newThreadNames(before);
+        List<String> whileOpen = threads.startedSince();
 
         source.close();
-        List<String> afterClose = newThreadNames(before);
+        List<String> afterClose = threads.startedSince();
 
         assertThat(whileOpen).anySatisfy(n -> assertThat(n).matches("loadbalancer4j-kubernetes-orders-\\d+"))
                 .anySatisfy(n -> assertThat(n).matches("loadbalancer4j-kubernetes-orders-\\d+-client-\\d+"))
@@ -72,7 +71,7 @@ class KubernetesInstanceSourceCloseTest {
                 Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, "false",
                 Config.KUBERNETES_AUTH_TRYSERVICEACCOUNT_SYSTEM_PROPERTY, "false");
         properties.forEach(System::setProperty);
-        Set<Thread> before = liveThreads();
+        ThreadWatch threads = ThreadWatch.start();
         KubernetesInstanceSource source;
         try {
             source = KubernetesInstanceSource.builder("orders").build();
@@ -84,23 +83,23 @@ class KubernetesInstanceSourceCloseTest {
 
         assertThat(source.namespace()).isEqualTo("shop");
         assertThat(source.instances()).extracting(i -> i.id()).containsExactly("10.0.0.1:8080");
-        assertThat(newThreadNames(before)).noneSatisfy(n -> assertThat(n).matches(CLIENT_THREAD));
+        assertThat(threads.startedSince()).noneSatisfy(n -> assertThat(n).matches(CLIENT_THREAD));
     }
 
     @Test
     void closeLeavesTheGivenClientOpenAndStartsNoThreadOnIt() {
         try (KubernetesClient client = api.newClient()) {
             client.discovery().v1().endpointSlices().inNamespace("shop").list(); // the client's own threads start here
-            Set<Thread> before = liveThreads();
+            ThreadWatch threads = ThreadWatch.start();
             KubernetesInstanceSource source = KubernetesInstanceSource.builder("orders").client(client).namespace("shop").build();
             await().atMost(WAIT).until(source::isWatching);
-            List<String> whileOpen = newThreadNames(before);
+            List<String> whileOpen = threads.startedSince();
 
             source.close();
 
             assertThat(whileOpen).anySatisfy(n -> assertThat(n).matches("loadbalancer4j-kubernetes-orders-\\d+"));
             assertThat(source.isWatching()).isFalse();
-            assertThat(newThreadNames(before)).noneSatisfy(n -> assertThat(n).startsWith("loadbalancer4j-kubernetes-"));
+            assertThat(threads.startedSince("loadbalancer4j-kubernetes-")).isEmpty();
             List<EndpointSlice> stillServed = client.discovery().v1().endpointSlices().inNamespace("shop").list().getItems();
             assertThat(stillServed).extracting(s -> s.getMetadata().getName()).containsExactly("orders-a");
         }
@@ -136,19 +135,5 @@ class KubernetesInstanceSourceCloseTest {
 
         assertThat(source.instances()).hasSize(1);
         assertThat(source.isWatching()).isFalse();
-    }
-
-    private static Set<Thread> liveThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
-    }
-
-    /** Threads started since {@code before} and still alive, but the test's own poller (awaitility). */
-    private static List<String> newThreadNames(Set<Thread> before) {
-        return liveThreads().stream()
-                .filter(t -> !before.contains(t))
-                .map(Thread::getName)
-                .filter(n -> !n.startsWith("awaitility"))
-                .sorted()
-                .toList();
     }
 }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A listener that subscribes after discovery failed and before any list was published (a load
  * balancer built on a source whose first lookup failed) is told of that failure right after the
- * initial list, so that it can say why it has no instances.
+ * initial list, so that it can say why it has no instances; then of the source's
+ * {@link #standingFailures()}.
  */
 public abstract class AbstractInstanceSource implements InstanceSource {
 
@@ -55,8 +56,24 @@ public abstract class AbstractInstanceSource implements InstanceSource {
             if (failureBeforeFirstList != null) {
                 tellFailure(listener, failureBeforeFirstList);
             }
+            for (Throwable standing : standingFailures()) {
+                tellFailure(listener, standing);
+            }
         }
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * What is wrong now with what discovery answered (entries the source had to skip, a service
+     * with nothing registered...): told to each listener right after its initial list when it
+     * subscribes, so that a listener added after the source started learns it too. The listeners
+     * already subscribed heard each failure when it was published. Called under the source's publish
+     * lock: it must return at once.
+     *
+     * @return the failures standing now; none by default
+     */
+    protected List<? extends Throwable> standingFailures() {
+        return List.of();
     }
 
     /**

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DiscoveryFailureTest {
 
     /** A source driven by the test: each call is one discovery attempt. */
-    private static final class ScriptedSource extends AbstractInstanceSource {
+    private static class ScriptedSource extends AbstractInstanceSource {
         ScriptedSource() {
             super(List.of());
         }
@@ -45,6 +45,28 @@ class DiscoveryFailureTest {
         assertThat(late.heard()).containsExactly("instances [10.0.0.1:8080]", "failure timed out");
         RecordingListener later = new RecordingListener();
         source.subscribe(later);
+        assertThat(later.heard()).containsExactly("instances [10.0.0.1:8080]");
+    }
+
+    @Test
+    void aLateListenerIsToldTheStandingFailuresRightAfterItsList() {
+        List<Throwable> standing = new ArrayList<>();
+        ScriptedSource source = new ScriptedSource() {
+            @Override
+            protected List<? extends Throwable> standingFailures() {
+                return standing;
+            }
+        };
+        source.answers(ServiceInstance.of("10.0.0.1", 8080));
+        standing.add(new IllegalArgumentException("skipped entry 'x': no port"));
+        RecordingListener late = new RecordingListener();
+
+        source.subscribe(late);
+        standing.clear();
+        RecordingListener later = new RecordingListener();
+        source.subscribe(later);
+
+        assertThat(late.heard()).containsExactly("instances [10.0.0.1:8080]", "failure skipped entry 'x': no port");
         assertThat(later.heard()).containsExactly("instances [10.0.0.1:8080]");
     }
 

@@ -118,28 +118,16 @@ public final class KubernetesInstanceSource extends AbstractInstanceSource {
     }
 
     /**
-     * Registers a listener: it gets the current list at once and, each as a
-     * {@link KubernetesDiscoveryException}, what is wrong with the Service's slices now (none at all,
-     * a skipped slice, a port no slice has), so a listener added after the source started still
-     * learns of it; then every change and failure.
+     * What is wrong with the Service's slices now (none at all, a skipped slice or address, a port no
+     * slice has), each a {@link KubernetesDiscoveryException}: a listener that subscribes after the
+     * source started is told of them right after its initial list.
      *
-     * @param listener the listener; exceptions it throws are caught
-     * @return closing it unsubscribes the listener
+     * @return the standing problems; empty when there are none or the source is closed
      */
     @Override
-    public Subscription subscribe(Listener listener) {
-        Subscription subscription = super.subscribe(listener);
+    protected List<KubernetesDiscoveryException> standingFailures() {
         EndpointSliceWatch current = watch;
-        if (current != null) {
-            for (KubernetesDiscoveryException problem : current.currentProblems()) {
-                try {
-                    listener.onDiscoveryFailure(problem);
-                } catch (RuntimeException e) {
-                    LOG.warn("Instance source listener {} failed on a discovery failure", listener, e);
-                }
-            }
-        }
-        return subscription;
+        return current == null ? List.of() : current.currentProblems();
     }
 
     /**

@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A listener that subscribes after discovery failed and before any list was published (a load
  * balancer built on a source whose first lookup failed) is told of that failure right after the
- * initial list, so that it can say why it has no instances; then of the source's
- * {@link #standingFailures()}.
+ * initial list, so that it can say why it has no instances.
  */
 public abstract class AbstractInstanceSource implements InstanceSource {
 
@@ -47,6 +46,13 @@ public abstract class AbstractInstanceSource implements InstanceSource {
         return current;
     }
 
+    /**
+     * Registers a listener: it gets the current list at once, then the failure that kept the first
+     * list from coming (if any), then each of {@link #standingFailures()}; then every change and failure.
+     *
+     * @param listener the listener; exceptions it throws are caught
+     * @return closing it unsubscribes the listener
+     */
     @Override
     public Subscription subscribe(Listener listener) {
         requireNonNull(listener, "listener");
@@ -64,13 +70,11 @@ public abstract class AbstractInstanceSource implements InstanceSource {
     }
 
     /**
-     * What is wrong now with what discovery answered (entries the source had to skip, a service
-     * with nothing registered...): told to each listener right after its initial list when it
-     * subscribes, so that a listener added after the source started learns it too. The listeners
-     * already subscribed heard each failure when it was published. Called under the source's publish
-     * lock: it must return at once.
+     * Failures that still hold while the list is applied, such as entries of the last answer that
+     * could not be read and were skipped. A listener that subscribes is told of each (after the list),
+     * so it learns of them even though they were reported before it came. None by default.
      *
-     * @return the failures standing now; none by default
+     * @return the failures that hold now; must not block
      */
     protected List<? extends Throwable> standingFailures() {
         return List.of();

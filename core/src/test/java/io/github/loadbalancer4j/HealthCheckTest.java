@@ -287,7 +287,7 @@ class HealthCheckTest {
         }
         Map<ServiceInstance, Duration> firstProbe = new ConcurrentHashMap<>();
         HealthChecker recording = (instance, timeout) -> {
-            firstProbe.putIfAbsent(instance, scheduler.elapsed());
+            firstProbe.putIfAbsent(instance, Duration.ofNanos(scheduler.nanoTime()));
             return CompletableFuture.completedFuture(true);
         };
         LoadBalancer.of("spread", InstanceSource.of(instances), LoadBalancerConfig.custom()

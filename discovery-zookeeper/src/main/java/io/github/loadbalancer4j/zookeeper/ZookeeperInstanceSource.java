@@ -121,24 +121,14 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
     }
 
     /**
-     * Registers a listener: it gets the current list at once and, as an
-     * {@link UnreadableRegistrationException} each, the nodes that are unreadable now (so a listener
-     * added after the source started still learns of them); then every change and failure.
+     * The nodes that are unreadable now, one {@link UnreadableRegistrationException} each: a listener
+     * that subscribes is told of them after the list.
      *
-     * @param listener the listener; exceptions it throws are caught
-     * @return closing it unsubscribes the listener
+     * @return the failures of the nodes unreadable now
      */
     @Override
-    public Subscription subscribe(Listener listener) {
-        Subscription subscription = super.subscribe(listener);
-        for (UnreadableRegistrationException failure : driver.currentUnreadable()) {
-            try {
-                listener.onDiscoveryFailure(failure);
-            } catch (RuntimeException e) {
-                LOG.warn("Instance source listener {} failed on a discovery failure", listener, e);
-            }
-        }
-        return subscription;
+    protected List<UnreadableRegistrationException> standingFailures() {
+        return driver.currentUnreadable();
     }
 
     /**

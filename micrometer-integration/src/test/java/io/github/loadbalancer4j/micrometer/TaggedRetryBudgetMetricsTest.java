@@ -77,7 +77,7 @@ class TaggedRetryBudgetMetricsTest {
                 .ticker(() -> 0L).build();
         try (LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.ofUris("http://127.0.0.11:8080"))) {
             TaggedRetryBudgetMetrics.ofRetryBudget(empty).bindTo(registry);
-            Supplier<String> call = FailoverRetry.decorateSupplier(retryTwice(), orders, empty, instance -> {
+            Supplier<String> call = FailoverRetry.of(retryTwice(), orders).withBudget(empty).decorateSupplier(instance -> {
                 throw new IllegalStateException("down: " + instance);
             });
 

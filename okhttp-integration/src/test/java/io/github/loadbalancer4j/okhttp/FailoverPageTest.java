@@ -58,8 +58,8 @@ class FailoverPageTest {
             RetryBudget budget = RetryBudget.ofDefaults("orders");          // one per service, shared by its calls
             budget.getEventPublisher().onExhausted(event -> log.warn("{}", event));
 
-            Supplier<String> placeOrder = FailoverRetry.decorateSupplier(retries.retry("orders"), orders, budget,
-                    instance -> http.post(instance.uri("/orders"), "{\"item\": 42}"));   // connection refused: the next attempt goes elsewhere
+            Supplier<String> placeOrder = FailoverRetry.of(retries.retry("orders"), orders).withBudget(budget)
+                    .decorateSupplier(instance -> http.post(instance.uri("/orders"), "{\"item\": 42}"));   // connection refused: the next attempt goes elsewhere
 
             List<String> placed = Stream.generate(placeOrder).limit(6).toList();         // six orders placed, none lost
 
@@ -79,8 +79,8 @@ class FailoverPageTest {
             Retry retry = Retry.of("orders", RetryConfig.custom().waitDuration(Duration.ofMillis(10)).build());
             RetryBudget budget = RetryBudget.unlimited();
 
-            Supplier<CompletionStage<String>> getOrder = FailoverRetry.decorateCompletionStage(retry, orders, budget, scheduler,
-                    instance -> http.getAsync(instance.uri("/orders/42")));
+            Supplier<CompletionStage<String>> getOrder = FailoverRetry.of(retry, orders).withBudget(budget)
+                    .decorateCompletionStage(scheduler, instance -> http.getAsync(instance.uri("/orders/42")));
 
             List<String> answers = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -131,8 +131,7 @@ class FailoverPageTest {
 
             LoadBalancer orders = LoadBalancer.of("orders", InstanceSource.of(backends.instances()));
             Retry retry = Retry.of("orders", RetryConfig.<HttpResponse<String>>from(idempotent).waitDuration(Duration.ofMillis(10)).build());
-            Supplier<HttpResponse<String>> getOrder = FailoverRetry.decorateSupplier(retry, orders, RetryBudget.unlimited(),
-                    instance -> send(jdk, instance.uri("/orders/42")));
+            Supplier<HttpResponse<String>> getOrder = FailoverRetry.of(retry, orders).withBudget(RetryBudget.unlimited()).decorateSupplier(instance -> send(jdk, instance.uri("/orders/42")));
             List<Integer> statuses = Stream.generate(getOrder).limit(6).map(HttpResponse::statusCode).toList();
             assertThat(statuses).containsOnly(200);
             assertThat(idempotent.getExceptionPredicate().test(new SocketTimeoutException("Read timed out"))).isTrue();

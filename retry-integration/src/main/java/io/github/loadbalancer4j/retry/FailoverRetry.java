@@ -27,7 +27,14 @@ import java.util.function.Supplier;
  * Retry retry = retryRegistry.retry("orders");          // your RetryConfig: what is retried, how often, the backoff
  * Supplier<Order> getOrder = FailoverRetry.decorateSupplier(retry, orders,
  *         instance -> http.get(instance.uri("/orders/42")));
+ *
+ * FailoverRetry failover = FailoverRetry.of(retry, orders).withBudget(ordersBudget);
+ * Order order = failover.executeSupplier(instance -> http.get(instance.uri("/orders/42")));
  * }</pre>
+ *
+ * <p>In resilience4j's shape: static {@code decorateX(retry, loadBalancer, call)} for every call
+ * shape, and a {@code FailoverRetry} value ({@link #of(Retry, LoadBalancer)}, then
+ * {@link #withBudget(RetryBudget)}) whose instance methods decorate and execute.
  *
  * <p>Each attempt picks with {@link LoadBalancer#acquire(SelectionContext)}, the context excluding the
  * instances this call already tried (and carrying the attempt number); only once every available
@@ -35,8 +42,9 @@ import java.util.function.Supplier;
  * The user's Retry decides what is retried, how often and how long to wait in between; its events and
  * metrics keep working. A {@link RetryBudget} is asked before every retry: when it refuses, the call
  * ends with its last failure (or last result) and the budget publishes a
- * {@link io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent}. The overloads without a budget
- * share {@link #defaultBudget(LoadBalancer)}, one per load balancer.
+ * {@link io.github.loadbalancer4j.retry.event.RetryBudgetExhaustedEvent}. Without
+ * {@link #withBudget(RetryBudget)} the retries draw on {@link #defaultBudget(LoadBalancer)}, one per
+ * load balancer.
  *
  * <p>An attempt that finds no available instance fails with
  * {@link io.github.loadbalancer4j.NoAvailableInstanceException}, which the Retry may retry like any other
@@ -46,15 +54,52 @@ import java.util.function.Supplier;
  * <p>Composition with resilience4j {@code Decorators}: put {@code FailoverRetry} innermost, around the
  * call, so that every retry picks again; a per-attempt {@code TimeLimiter} goes inside it (in the call),
  * a {@code Bulkhead}, an overall {@code TimeLimiter} and the fallback outside it.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class FailoverRetry {
 
-    private FailoverRetry() {
+    private final Retry retry;
+    private final LoadBalancer loadBalancer;
+    private final RetryBudget budget;
+
+    private FailoverRetry(Retry retry, LoadBalancer loadBalancer, RetryBudget budget) {
+        this.retry = retry;
+        this.loadBalancer = loadBalancer;
+        this.budget = budget;
     }
 
     /**
-     * Returns the budget shared by the overloads that take none: {@link RetryBudget#ofDefaults()} named
-     * after the load balancer and measured with its config's ticker, made on first use.
+     * Failover for one load balancer's calls, drawing on its {@link #defaultBudget(LoadBalancer) default budget}.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @return the failover
+     * @throws NullPointerException if an argument is null
+     */
+    public static FailoverRetry of(Retry retry, LoadBalancer loadBalancer) {
+        requireNonNull(retry, "retry");
+        requireNonNull(loadBalancer, "loadBalancer");
+        return new FailoverRetry(retry, loadBalancer, defaultBudget(loadBalancer));
+    }
+
+    /**
+     * The same failover, its retries capped by {@code budget} (for example one shared by every call
+     * of a service, or one per client).
+     *
+     * @param budget asked before every retry
+     * @return a new failover; this one is unchanged
+     * @throws NullPointerException if the budget is null
+     */
+    public FailoverRetry withBudget(RetryBudget budget) {
+        return new FailoverRetry(retry, loadBalancer, requireNonNull(budget, "budget"));
+    }
+
+    /**
+     * Returns the budget {@link #of(Retry, LoadBalancer)} draws on when none is given:
+     * {@link RetryBudget#ofDefaults()} named after the load balancer and measured with its config's
+     * ticker, made on first use and shared by every failover of that load balancer (the OkHttp
+     * interceptor's included).
      *
      * @param loadBalancer the load balancer
      * @return its default budget
@@ -63,10 +108,25 @@ public final class FailoverRetry {
         return DefaultBudgets.of(requireNonNull(loadBalancer, "loadBalancer"));
     }
 
-    // ------------------------------------------------------------------------------------ Supplier
+    /** @return the Retry that decides what is retried */
+    public Retry getRetry() {
+        return retry;
+    }
+
+    /** @return the load balancer that picks every attempt's instance */
+    public LoadBalancer getLoadBalancer() {
+        return loadBalancer;
+    }
+
+    /** @return the budget asked before every retry */
+    public RetryBudget getBudget() {
+        return budget;
+    }
+
+    // ------------------------------------------------------------------------------------ static decorators
 
     /**
-     * Decorates a call with failover, sharing the load balancer's {@link #defaultBudget(LoadBalancer) default budget}.
+     * Decorates a call with failover.
      *
      * @param retry decides what is retried, how often and the backoff
      * @param loadBalancer picks the instance of every attempt
@@ -76,410 +136,288 @@ public final class FailoverRetry {
      * @throws NullPointerException if an argument is null
      */
     public static <T> Supplier<T> decorateSupplier(Retry retry, LoadBalancer loadBalancer, Function<ServiceInstance, T> call) {
-        return decorateSupplier(retry, loadBalancer, defaultBudget(loadBalancer), call);
+        return of(retry, loadBalancer).decorateSupplier(call);
     }
 
     /**
-     * Decorates a call with failover under a budget shared with other calls of the service.
+     * Decorates a call that may throw a checked exception with failover.
      *
      * @param retry decides what is retried, how often and the backoff
      * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call, given the instance to go to
+     * @param call the call
      * @param <T> the result type
-     * @return the decorated supplier
+     * @return the decorated supplier: throws the last failure as the call threw it
      * @throws NullPointerException if an argument is null
-     */
-    public static <T> Supplier<T> decorateSupplier(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            Function<ServiceInstance, T> call) {
-        check(retry, loadBalancer, budget, call);
-        return () -> run(retry, loadBalancer, budget, SelectionContext.empty(), call::apply);
-    }
-
-    /**
-     * Runs a call with failover, sharing the load balancer's default budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts (or the last one when retries ran out)
-     */
-    public static <T> T executeSupplier(Retry retry, LoadBalancer loadBalancer, Function<ServiceInstance, T> call) {
-        return decorateSupplier(retry, loadBalancer, call).get();
-    }
-
-    /**
-     * Runs a call with failover under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts (or the last one when retries ran out)
-     */
-    public static <T> T executeSupplier(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            Function<ServiceInstance, T> call) {
-        return decorateSupplier(retry, loadBalancer, budget, call).get();
-    }
-
-    // ------------------------------------------------------------------------------------ CheckedSupplier
-
-    /**
-     * Decorates a call that may throw a checked exception, sharing the default budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     * @param <T> the result type
-     * @return the decorated supplier
      */
     public static <T> CheckedSupplier<T> decorateCheckedSupplier(Retry retry, LoadBalancer loadBalancer,
             CheckedFunction<ServiceInstance, T> call) {
-        return decorateCheckedSupplier(retry, loadBalancer, defaultBudget(loadBalancer), call);
+        return of(retry, loadBalancer).decorateCheckedSupplier(call);
     }
 
     /**
-     * Decorates a call that may throw a checked exception, under a budget.
+     * Decorates a call as a {@link Callable} with failover.
      *
      * @param retry decides what is retried, how often and the backoff
      * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
      * @param call the call
      * @param <T> the result type
-     * @return the decorated supplier
+     * @return the decorated callable: throws the last failure as the call threw it
+     * @throws NullPointerException if an argument is null
      */
-    public static <T> CheckedSupplier<T> decorateCheckedSupplier(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            CheckedFunction<ServiceInstance, T> call) {
-        check(retry, loadBalancer, budget, call);
+    public static <T> Callable<T> decorateCallable(Retry retry, LoadBalancer loadBalancer, InstanceCallable<T> call) {
+        return of(retry, loadBalancer).decorateCallable(call);
+    }
+
+    /**
+     * Decorates a call without a result with failover.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @param call the call
+     * @return the decorated runnable
+     * @throws NullPointerException if an argument is null
+     */
+    public static Runnable decorateRunnable(Retry retry, LoadBalancer loadBalancer, Consumer<ServiceInstance> call) {
+        return of(retry, loadBalancer).decorateRunnable(call);
+    }
+
+    /**
+     * Decorates a call with an argument with failover.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @param call the call, given the instance and the argument
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @return the decorated function
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer,
+            BiFunction<ServiceInstance, T, R> call) {
+        return of(retry, loadBalancer).decorateFunction(call);
+    }
+
+    /**
+     * Decorates a call with an argument routed by a key taken from it (for
+     * {@code SelectionStrategy.consistentHash()}). Retries keep the key and still move to instances
+     * not yet tried.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @param keyExtractor takes the routing key from the argument (must not return null)
+     * @param call the call, given the instance and the argument
+     * @param <T> the argument type
+     * @param <R> the result type
+     * @return the decorated function
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer,
+            Function<? super T, ?> keyExtractor, BiFunction<ServiceInstance, T, R> call) {
+        return of(retry, loadBalancer).decorateFunction(keyExtractor, call);
+    }
+
+    /**
+     * Decorates an asynchronous call with failover; see {@link #decorateCompletionStage(ScheduledExecutorService, Function)}.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param loadBalancer picks the instance of every attempt
+     * @param scheduler runs each retry after its backoff
+     * @param call the call, given the instance to go to
+     * @param <T> the result type
+     * @return the decorated supplier of stages
+     * @throws NullPointerException if an argument is null
+     */
+    public static <T> Supplier<CompletionStage<T>> decorateCompletionStage(Retry retry, LoadBalancer loadBalancer,
+            ScheduledExecutorService scheduler, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
+        return of(retry, loadBalancer).decorateCompletionStage(scheduler, call);
+    }
+
+    // ------------------------------------------------------------------------------------ instance decorators
+
+    /**
+     * Decorates a call with failover.
+     *
+     * @param call the call, given the instance to go to
+     * @param <T> the result type
+     * @return the decorated supplier: returns the first result the Retry accepts, or throws the last failure
+     * @throws NullPointerException if the call is null
+     */
+    public <T> Supplier<T> decorateSupplier(Function<ServiceInstance, T> call) {
+        requireNonNull(call, "call");
+        return () -> run(SelectionContext.empty(), call::apply);
+    }
+
+    /**
+     * Decorates a call that may throw a checked exception with failover.
+     *
+     * @param call the call
+     * @param <T> the result type
+     * @return the decorated supplier: throws the last failure as the call threw it
+     * @throws NullPointerException if the call is null
+     */
+    public <T> CheckedSupplier<T> decorateCheckedSupplier(CheckedFunction<ServiceInstance, T> call) {
+        requireNonNull(call, "call");
         return () -> SyncFailover.execute(retry, loadBalancer, budget, SelectionContext.empty(), call::apply);
     }
 
     /**
-     * Runs a call that may throw a checked exception, sharing the default budget.
+     * Decorates a call as a {@link Callable} with failover.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts
-     * @throws Throwable the last failure
-     */
-    public static <T> T executeCheckedSupplier(Retry retry, LoadBalancer loadBalancer, CheckedFunction<ServiceInstance, T> call)
-            throws Throwable {
-        return decorateCheckedSupplier(retry, loadBalancer, call).get();
-    }
-
-    /**
-     * Runs a call that may throw a checked exception, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts
-     * @throws Throwable the last failure
-     */
-    public static <T> T executeCheckedSupplier(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            CheckedFunction<ServiceInstance, T> call) throws Throwable {
-        return decorateCheckedSupplier(retry, loadBalancer, budget, call).get();
-    }
-
-    // ------------------------------------------------------------------------------------ Callable
-
-    /**
-     * Decorates a call as a {@link Callable}, sharing the default budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     * @param <T> the result type
-     * @return the decorated callable
-     */
-    public static <T> Callable<T> decorateCallable(Retry retry, LoadBalancer loadBalancer, InstanceCallable<T> call) {
-        return decorateCallable(retry, loadBalancer, defaultBudget(loadBalancer), call);
-    }
-
-    /**
-     * Decorates a call as a {@link Callable}, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
      * @param call the call
      * @param <T> the result type
      * @return the decorated callable: throws the last failure as the call threw it
+     * @throws NullPointerException if the call is null
      */
-    public static <T> Callable<T> decorateCallable(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            InstanceCallable<T> call) {
-        check(retry, loadBalancer, budget, call);
-        return () -> {
-            try {
-                return SyncFailover.execute(retry, loadBalancer, budget, SelectionContext.empty(), call::call);
-            } catch (Exception | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw FailoverRetry.<RuntimeException>sneakyThrow(e); // a Throwable of its own, sneaked past the signature
-            }
-        };
+    public <T> Callable<T> decorateCallable(InstanceCallable<T> call) {
+        requireNonNull(call, "call");
+        return () -> run(SelectionContext.empty(), call::call);
     }
 
     /**
-     * Runs a call as a {@link Callable} would, sharing the default budget.
+     * Decorates a call without a result with failover.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts
-     * @throws Exception the last failure
-     */
-    public static <T> T executeCallable(Retry retry, LoadBalancer loadBalancer, InstanceCallable<T> call) throws Exception {
-        return decorateCallable(retry, loadBalancer, call).call();
-    }
-
-    /**
-     * Runs a call as a {@link Callable} would, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call
-     * @param <T> the result type
-     * @return the first result the Retry accepts
-     * @throws Exception the last failure
-     */
-    public static <T> T executeCallable(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, InstanceCallable<T> call)
-            throws Exception {
-        return decorateCallable(retry, loadBalancer, budget, call).call();
-    }
-
-    // ------------------------------------------------------------------------------------ Runnable
-
-    /**
-     * Decorates a call without a result, sharing the default budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
      * @param call the call
      * @return the decorated runnable
+     * @throws NullPointerException if the call is null
      */
-    public static Runnable decorateRunnable(Retry retry, LoadBalancer loadBalancer, Consumer<ServiceInstance> call) {
-        return decorateRunnable(retry, loadBalancer, defaultBudget(loadBalancer), call);
-    }
-
-    /**
-     * Decorates a call without a result, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call
-     * @return the decorated runnable
-     */
-    public static Runnable decorateRunnable(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            Consumer<ServiceInstance> call) {
-        check(retry, loadBalancer, budget, call);
-        return () -> run(retry, loadBalancer, budget, SelectionContext.empty(), instance -> {
+    public Runnable decorateRunnable(Consumer<ServiceInstance> call) {
+        requireNonNull(call, "call");
+        return () -> run(SelectionContext.empty(), instance -> {
             call.accept(instance);
             return null;
         });
     }
 
     /**
-     * Runs a call without a result, sharing the default budget.
+     * Decorates a call with an argument with failover.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param call the call
-     */
-    public static void executeRunnable(Retry retry, LoadBalancer loadBalancer, Consumer<ServiceInstance> call) {
-        decorateRunnable(retry, loadBalancer, call).run();
-    }
-
-    /**
-     * Runs a call without a result, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call
-     */
-    public static void executeRunnable(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, Consumer<ServiceInstance> call) {
-        decorateRunnable(retry, loadBalancer, budget, call).run();
-    }
-
-    // ------------------------------------------------------------------------------------ Function
-
-    /**
-     * Decorates a call with an argument, sharing the default budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
      * @param call the call, given the instance and the argument
      * @param <T> the argument type
      * @param <R> the result type
      * @return the decorated function
+     * @throws NullPointerException if the call is null
      */
-    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer,
-            BiFunction<ServiceInstance, T, R> call) {
-        return decorateFunction(retry, loadBalancer, defaultBudget(loadBalancer), call);
+    public <T, R> Function<T, R> decorateFunction(BiFunction<ServiceInstance, T, R> call) {
+        requireNonNull(call, "call");
+        return argument -> run(SelectionContext.empty(), instance -> call.apply(instance, argument));
     }
 
     /**
-     * Decorates a call with an argument, under a budget.
+     * Decorates a call with an argument routed by a key taken from it; see
+     * {@link #decorateFunction(Retry, LoadBalancer, Function, BiFunction)}.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param call the call, given the instance and the argument
-     * @param <T> the argument type
-     * @param <R> the result type
-     * @return the decorated function
-     */
-    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            BiFunction<ServiceInstance, T, R> call) {
-        check(retry, loadBalancer, budget, call);
-        return argument -> run(retry, loadBalancer, budget, SelectionContext.empty(), instance -> call.apply(instance, argument));
-    }
-
-    /**
-     * Decorates a call with an argument routed by a key taken from it (for
-     * {@code SelectionStrategy.consistentHash()}), sharing the default budget. Retries keep the key and
-     * still move to instances not yet tried.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
      * @param keyExtractor takes the routing key from the argument (must not return null)
      * @param call the call, given the instance and the argument
      * @param <T> the argument type
      * @param <R> the result type
      * @return the decorated function
+     * @throws NullPointerException if an argument is null
      */
-    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer,
-            Function<? super T, ?> keyExtractor, BiFunction<ServiceInstance, T, R> call) {
-        return decorateFunction(retry, loadBalancer, defaultBudget(loadBalancer), keyExtractor, call);
-    }
-
-    /**
-     * Decorates a call with an argument routed by a key taken from it, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param keyExtractor takes the routing key from the argument (must not return null)
-     * @param call the call, given the instance and the argument
-     * @param <T> the argument type
-     * @param <R> the result type
-     * @return the decorated function
-     */
-    public static <T, R> Function<T, R> decorateFunction(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            Function<? super T, ?> keyExtractor, BiFunction<ServiceInstance, T, R> call) {
-        check(retry, loadBalancer, budget, call);
+    public <T, R> Function<T, R> decorateFunction(Function<? super T, ?> keyExtractor, BiFunction<ServiceInstance, T, R> call) {
         requireNonNull(keyExtractor, "keyExtractor");
-        return argument -> run(retry, loadBalancer, budget,
+        requireNonNull(call, "call");
+        return argument -> run(
                 SelectionContext.ofHashKey(requireNonNull(keyExtractor.apply(argument), "the key extracted from " + argument)),
                 instance -> call.apply(instance, argument));
     }
 
-    // ------------------------------------------------------------------------------------ CompletionStage
-
     /**
-     * Decorates an asynchronous call with failover, sharing the default budget. See
-     * {@link #decorateCompletionStage(Retry, LoadBalancer, RetryBudget, ScheduledExecutorService, Function)}.
+     * Decorates an asynchronous call with failover. The first attempt starts on the caller's thread;
+     * every retry runs on {@code scheduler} after the Retry's backoff, so no thread is blocked waiting.
+     * The returned stage always completes: with the first result the Retry accepts, the last failure,
+     * what the Retry's own predicates threw, or {@link io.github.loadbalancer4j.NoAvailableInstanceException}.
+     * A call that throws instead of returning a stage, or returns null, counts as a failed attempt.
+     * Cancelling the returned future stops further attempts.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
      * @param scheduler runs each retry after its backoff
      * @param call the call, given the instance to go to
      * @param <T> the result type
      * @return the decorated supplier of stages
+     * @throws NullPointerException if an argument is null
      */
-    public static <T> Supplier<CompletionStage<T>> decorateCompletionStage(Retry retry, LoadBalancer loadBalancer,
-            ScheduledExecutorService scheduler, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        return decorateCompletionStage(retry, loadBalancer, defaultBudget(loadBalancer), scheduler, call);
-    }
-
-    /**
-     * Decorates an asynchronous call with failover, under a budget. The first attempt starts on the
-     * caller's thread; every retry runs on {@code scheduler} after the Retry's backoff, so no thread
-     * is blocked waiting. The returned stage always completes: with the first result the Retry accepts,
-     * the last failure, what the Retry's own predicates threw, or
-     * {@link io.github.loadbalancer4j.NoAvailableInstanceException}. A call that throws instead of
-     * returning a stage, or returns null, counts as a failed attempt. Cancelling the returned future
-     * stops further attempts.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param scheduler runs each retry after its backoff
-     * @param call the call, given the instance to go to
-     * @param <T> the result type
-     * @return the decorated supplier of stages
-     */
-    public static <T> Supplier<CompletionStage<T>> decorateCompletionStage(Retry retry, LoadBalancer loadBalancer,
-            RetryBudget budget, ScheduledExecutorService scheduler, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        check(retry, loadBalancer, budget, call);
+    public <T> Supplier<CompletionStage<T>> decorateCompletionStage(ScheduledExecutorService scheduler,
+            Function<ServiceInstance, ? extends CompletionStage<T>> call) {
         requireNonNull(scheduler, "scheduler");
+        requireNonNull(call, "call");
         return () -> AsyncFailover.execute(retry, loadBalancer, budget, scheduler, SelectionContext.empty(), call);
     }
 
+    // ------------------------------------------------------------------------------------ execute
+
     /**
-     * Runs an asynchronous call with failover, sharing the default budget.
+     * Runs a call with failover.
      *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
+     * @param call the call
+     * @param <T> the result type
+     * @return the first result the Retry accepts (or the last one when retries ran out)
+     */
+    public <T> T executeSupplier(Function<ServiceInstance, T> call) {
+        return decorateSupplier(call).get();
+    }
+
+    /**
+     * Runs a call that may throw a checked exception with failover.
+     *
+     * @param call the call
+     * @param <T> the result type
+     * @return the first result the Retry accepts (or the last one when retries ran out)
+     * @throws Throwable the last failure, as the call threw it
+     */
+    public <T> T executeCheckedSupplier(CheckedFunction<ServiceInstance, T> call) throws Throwable {
+        return decorateCheckedSupplier(call).get();
+    }
+
+    /**
+     * Runs a call as a {@link Callable} would, with failover.
+     *
+     * @param call the call
+     * @param <T> the result type
+     * @return the first result the Retry accepts (or the last one when retries ran out)
+     * @throws Exception the last failure, as the call threw it
+     */
+    public <T> T executeCallable(InstanceCallable<T> call) throws Exception {
+        return decorateCallable(call).call();
+    }
+
+    /**
+     * Runs a call without a result with failover.
+     *
+     * @param call the call
+     */
+    public void executeRunnable(Consumer<ServiceInstance> call) {
+        decorateRunnable(call).run();
+    }
+
+    /**
+     * Runs an asynchronous call with failover.
+     *
      * @param scheduler runs each retry after its backoff
      * @param call the call
      * @param <T> the result type
      * @return a stage that always completes
      */
-    public static <T> CompletionStage<T> executeCompletionStage(Retry retry, LoadBalancer loadBalancer,
-            ScheduledExecutorService scheduler, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        return decorateCompletionStage(retry, loadBalancer, scheduler, call).get();
+    public <T> CompletionStage<T> executeCompletionStage(ScheduledExecutorService scheduler,
+            Function<ServiceInstance, ? extends CompletionStage<T>> call) {
+        return decorateCompletionStage(scheduler, call).get();
     }
 
-    /**
-     * Runs an asynchronous call with failover, under a budget.
-     *
-     * @param retry decides what is retried, how often and the backoff
-     * @param loadBalancer picks the instance of every attempt
-     * @param budget asked before every retry
-     * @param scheduler runs each retry after its backoff
-     * @param call the call
-     * @param <T> the result type
-     * @return a stage that always completes
-     */
-    public static <T> CompletionStage<T> executeCompletionStage(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            ScheduledExecutorService scheduler, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        return decorateCompletionStage(retry, loadBalancer, budget, scheduler, call).get();
-    }
-
-    // ------------------------------------------------------------------------------------ helpers
-
-    private static void check(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, Object call) {
-        requireNonNull(retry, "retry");
-        requireNonNull(loadBalancer, "loadBalancer");
-        requireNonNull(budget, "budget");
-        requireNonNull(call, "call");
-    }
-
-    /** Runs the loop for a decorator whose call throws only unchecked exceptions, rethrowing them as they are. */
-    private static <T> T run(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, SelectionContext first,
-            SyncFailover.Attempt<T> call) {
+    /** Runs the loop; what the call threw, checked or not, is rethrown as it is. */
+    private <T> T run(SelectionContext first, SyncFailover.Attempt<T> call) {
         try {
             return SyncFailover.execute(retry, loadBalancer, budget, first, call);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw FailoverRetry.<RuntimeException>sneakyThrow(e); // only a call that sneaked a checked exception gets here
+            throw FailoverRetry.<RuntimeException>sneakyThrow(e);
         }
     }
 
     @SuppressWarnings("unchecked")
     private static <E extends Throwable> E sneakyThrow(Throwable e) throws E {
         throw (E) e;
+    }
+
+    @Override
+    public String toString() {
+        return "FailoverRetry{retry=" + retry.getName() + ", loadBalancer=" + loadBalancer.getName() + ", budget="
+                + budget.getName() + '}';
     }
 }

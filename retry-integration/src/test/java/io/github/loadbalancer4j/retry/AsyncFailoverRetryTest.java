@@ -56,7 +56,7 @@ class AsyncFailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofHours(1)).build());
         AtomicInteger attempts = new AtomicInteger();
 
-        CompletionStage<String> stage = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler,
+        CompletionStage<String> stage = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler,
                 instance -> {
                     attempts.incrementAndGet();
                     return CompletableFuture.failedFuture(new IllegalStateException("down"));
@@ -75,7 +75,7 @@ class AsyncFailoverRetryTest {
         List<String> threads = new CopyOnWriteArrayList<>();
         List<ServiceInstance> tried = new CopyOnWriteArrayList<>();
 
-        String result = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler, instance -> {
+        String result = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler, instance -> {
             threads.add(Thread.currentThread().getName());
             tried.add(instance);
             return tried.size() < 3 ? CompletableFuture.<String>failedFuture(new IllegalStateException("down"))
@@ -95,7 +95,7 @@ class AsyncFailoverRetryTest {
         Map<ServiceInstance, AtomicInteger> sent = new ConcurrentHashMap<>();
 
         for (int i = 0; i < 20; i++) {
-            String result = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler, instance -> {
+            String result = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler, instance -> {
                 sent.computeIfAbsent(instance, x -> new AtomicInteger()).incrementAndGet();
                 // Complete later on another thread, so that the outcome arrives after other attempts started.
                 CompletableFuture<String> later = new CompletableFuture<>();
@@ -130,7 +130,7 @@ class AsyncFailoverRetryTest {
                     throw new IllegalArgumentException("predicate bug");
                 }).build());
 
-        CompletableFuture<String> stage = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler,
+        CompletableFuture<String> stage = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler,
                 instance -> CompletableFuture.<String>failedFuture(new IllegalStateException("down"))).toCompletableFuture();
 
         assertThat(stage).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
@@ -147,7 +147,7 @@ class AsyncFailoverRetryTest {
                     throw new IllegalArgumentException("result predicate bug");
                 }).build());
 
-        CompletableFuture<String> stage = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler,
+        CompletableFuture<String> stage = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler,
                 instance -> CompletableFuture.completedFuture("ok")).toCompletableFuture();
 
         assertThat(stage).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
@@ -170,7 +170,7 @@ class AsyncFailoverRetryTest {
             return CompletableFuture.completedFuture("ok");
         };
 
-        String result = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler, call)
+        String result = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler, call)
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(result).isEqualTo("ok");
@@ -186,7 +186,7 @@ class AsyncFailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         scheduler.shutdown();
 
-        CompletableFuture<String> stage = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler,
+        CompletableFuture<String> stage = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler,
                 instance -> CompletableFuture.<String>failedFuture(new IllegalStateException("down"))).toCompletableFuture();
 
         assertThat(stage).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
@@ -201,7 +201,7 @@ class AsyncFailoverRetryTest {
         RetryBudget empty = RetryBudget.custom().percentCanRetry(0.0).minRetriesPerSecond(0).build();
         AtomicInteger attempts = new AtomicInteger();
 
-        CompletableFuture<String> stage = FailoverRetry.executeCompletionStage(retry, lb, empty, scheduler,
+        CompletableFuture<String> stage = FailoverRetry.of(retry, lb).withBudget(empty).executeCompletionStage(scheduler,
                 instance -> CompletableFuture.<String>failedFuture(
                         new IllegalStateException("attempt " + attempts.incrementAndGet()))).toCompletableFuture();
 
@@ -216,7 +216,7 @@ class AsyncFailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         AtomicInteger attempts = new AtomicInteger();
 
-        CompletableFuture<String> stage = FailoverRetry.executeCompletionStage(retry, lb, RetryBudget.unlimited(), scheduler,
+        CompletableFuture<String> stage = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCompletionStage(scheduler,
                 instance -> {
                     attempts.incrementAndGet();
                     return CompletableFuture.<String>failedFuture(new AssertionError("an Error"));
@@ -231,8 +231,7 @@ class AsyncFailoverRetryTest {
         LoadBalancer lb = loadBalancer(NEVER_OPENS, a, b, c);
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(20)).build());
         AtomicInteger attempts = new AtomicInteger();
-        Supplier<CompletionStage<String>> call = FailoverRetry.decorateCompletionStage(retry, lb, RetryBudget.unlimited(),
-                scheduler, instance -> {
+        Supplier<CompletionStage<String>> call = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateCompletionStage(scheduler, instance -> {
                     attempts.incrementAndGet();
                     return CompletableFuture.failedFuture(new IllegalStateException("down"));
                 });

@@ -66,7 +66,7 @@ class DecoratorsCompositionTest {
         List<ServiceInstance> tried = new ArrayList<>();
         List<Integer> permitsLeftDuringAttempts = new ArrayList<>();
         Supplier<String> decorated = Decorators
-                .ofSupplier(FailoverRetry.<String>decorateSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+                .ofSupplier(FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).<String>decorateSupplier(instance -> {
                     tried.add(instance);
                     permitsLeftDuringAttempts.add(bulkhead.getMetrics().getAvailableConcurrentCalls());
                     throw new IllegalStateException("down: " + instance.id());
@@ -117,8 +117,9 @@ class DecoratorsCompositionTest {
                     : CompletableFuture.completedFuture("ok from " + uri.getHost());
         };
 
-        Supplier<CompletionStage<String>> failover = FailoverRetry.decorateCompletionStage(retry, orders, budget, scheduler,
-                instance -> perAttempt.executeCompletionStage(scheduler, () -> client.getAsync(instance.uri("/orders/42"))));
+        Supplier<CompletionStage<String>> failover = FailoverRetry.of(retry, orders).withBudget(budget)
+                .decorateCompletionStage(scheduler, instance -> perAttempt.executeCompletionStage(scheduler,
+                        () -> client.getAsync(instance.uri("/orders/42"))));
 
         CompletionStage<String> order = Decorators.ofCompletionStage(failover)
                 .withTimeLimiter(overall, scheduler)
@@ -140,8 +141,7 @@ class DecoratorsCompositionTest {
         LoadBalancer lb = loadBalancer(NEVER_OPENS);
         TimeLimiter perAttempt = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofMillis(50)).build());
         List<ServiceInstance> tried = new CopyOnWriteArrayList<>();
-        Supplier<CompletionStage<String>> failover = FailoverRetry.decorateCompletionStage(retry, lb, RetryBudget.unlimited(),
-                scheduler, instance -> perAttempt.executeCompletionStage(scheduler, () -> {
+        Supplier<CompletionStage<String>> failover = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateCompletionStage(scheduler, instance -> perAttempt.executeCompletionStage(scheduler, () -> {
                     tried.add(instance);
                     return new CompletableFuture<String>();
                 }));

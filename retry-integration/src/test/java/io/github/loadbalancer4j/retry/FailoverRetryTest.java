@@ -61,7 +61,7 @@ class FailoverRetryTest {
         List<ServiceInstance> instances = instances(5);
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances);
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(8).waitDuration(Duration.ZERO).build());
-        Supplier<String> call = FailoverRetry.decorateSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        Supplier<String> call = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateSupplier(instance -> {
             attempts().add(instance.id());
             if (ThreadLocalRandom.current().nextInt(3) != 0) {
                 throw new IllegalStateException("random failure on " + instance.id());
@@ -114,7 +114,7 @@ class FailoverRetryTest {
         AtomicInteger attempts = new AtomicInteger();
         List<RetryBudgetExhaustedEvent> refusals = new CopyOnWriteArrayList<>();
         budget.getEventPublisher().onExhausted(refusals::add);
-        Supplier<String> call = FailoverRetry.decorateSupplier(retry, lb, budget, instance -> {
+        Supplier<String> call = FailoverRetry.of(retry, lb).withBudget(budget).decorateSupplier(instance -> {
             attempts.incrementAndGet();
             throw new IllegalStateException("down: " + instance.id());
         });
@@ -151,7 +151,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         RetryBudget budget = RetryBudget.custom().percentCanRetry(0.2).minRetriesPerSecond(10).ticker(ticker).build();
         AtomicInteger attempts = new AtomicInteger();
-        Supplier<String> call = FailoverRetry.decorateSupplier(retry, lb, budget, instance -> {
+        Supplier<String> call = FailoverRetry.of(retry, lb).withBudget(budget).decorateSupplier(instance -> {
             attempts.incrementAndGet();
             throw new IllegalStateException("down");
         });
@@ -170,7 +170,7 @@ class FailoverRetryTest {
         RetryBudget empty = RetryBudget.custom().percentCanRetry(0.0).minRetriesPerSecond(0).ticker(ticker).build();
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> FailoverRetry.executeSupplier(retry, lb, empty, instance -> {
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(empty).executeSupplier(instance -> {
             throw new IllegalStateException("attempt " + attempts.incrementAndGet());
         })).isInstanceOf(IllegalStateException.class).hasMessage("attempt 1");
 
@@ -183,7 +183,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> FailoverRetry.executeCallable(retry, lb, RetryBudget.unlimited(), instance -> {
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeCallable(instance -> {
             attempts.incrementAndGet();
             throw new InterruptedException("cancelled by the caller");
         })).isInstanceOf(InterruptedException.class);
@@ -198,7 +198,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(4).waitDuration(Duration.ZERO).build());
         List<String> tried = new ArrayList<>();
 
-        assertThatThrownBy(() -> FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
             tried.add(instance.id());
             throw new IllegalStateException("down");
         })).isInstanceOf(IllegalStateException.class);
@@ -225,7 +225,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         List<String> tried = new ArrayList<>();
 
-        String result = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        String result = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
             tried.add(instance.id());
             if (tried.size() < 3) {
                 throw new IllegalStateException("down");
@@ -247,7 +247,7 @@ class FailoverRetryTest {
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
         for (int i = 0; i < 30; i++) {
-            String result = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+            String result = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
                 calls.computeIfAbsent(instance.id(), id -> new AtomicInteger()).incrementAndGet();
                 if (instance.equals(broken)) {
                     throw new IllegalStateException("down");
@@ -288,12 +288,12 @@ class FailoverRetryTest {
             return "ok";
         };
 
-        String retried = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), failsOnce);
-        String direct = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> "ok");
-        assertThatThrownBy(() -> FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        String retried = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(failsOnce);
+        String direct = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> "ok");
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
             throw new IllegalArgumentException("not retried");
         })).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
             throw new IllegalStateException("always down");
         })).isInstanceOf(IllegalStateException.class);
 
@@ -320,7 +320,7 @@ class FailoverRetryTest {
                 .consumeResultBeforeRetryAttempt((attempt, rejected) -> consumedBeforeRetry.add(rejected)).build());
         List<String> tried = new ArrayList<>();
 
-        int status = FailoverRetry.executeSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        int status = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeSupplier(instance -> {
             tried.add(instance.id());
             return tried.size() < 3 ? 503 : 200;
         });
@@ -335,11 +335,11 @@ class FailoverRetryTest {
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances(2));
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ZERO).build());
         AtomicInteger attempts = new AtomicInteger();
-        Callable<String> callable = FailoverRetry.decorateCallable(retry, lb, RetryBudget.unlimited(), instance -> {
+        Callable<String> callable = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateCallable(instance -> {
             attempts.incrementAndGet();
             throw new ConnectException("refused by " + instance.id());
         });
-        CheckedSupplier<String> checked = FailoverRetry.decorateCheckedSupplier(retry, lb, RetryBudget.unlimited(), instance -> {
+        CheckedSupplier<String> checked = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateCheckedSupplier(instance -> {
             attempts.incrementAndGet();
             throw new IOException("reset by " + instance.id());
         });
@@ -355,7 +355,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         List<String> tried = new ArrayList<>();
 
-        FailoverRetry.executeRunnable(retry, lb, RetryBudget.unlimited(), instance -> {
+        FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).executeRunnable(instance -> {
             tried.add(instance.id());
             if (tried.size() < 3) {
                 throw new IllegalStateException("down");
@@ -370,8 +370,7 @@ class FailoverRetryTest {
         LoadBalancer lb = loadBalancer("orders", NEVER_OPENS, instances(3));
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO).build());
         List<String> tried = new ArrayList<>();
-        Function<String, String> byUser = FailoverRetry.decorateFunction(retry, lb, RetryBudget.unlimited(),
-                (String user) -> user, (instance, user) -> {
+        Function<String, String> byUser = FailoverRetry.of(retry, lb).withBudget(RetryBudget.unlimited()).decorateFunction((String user) -> user, (instance, user) -> {
                     tried.add(instance.id());
                     if (tried.size() < 3) {
                         throw new IllegalStateException("down");
@@ -391,7 +390,7 @@ class FailoverRetryTest {
         Retry retry = Retry.of("orders", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO)
                 .retryOnException(FailoverPredicates.safeForAnyCall()).build());
 
-        assertThatThrownBy(() -> FailoverRetry.executeSupplier(retry, lb, instance -> "never"))
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).executeSupplier(instance -> "never"))
                 .isInstanceOf(NoAvailableInstanceException.class)
                 .hasMessage("LoadBalancer 'orders' has no available instance (0 known: discovery returned no instances)");
 
@@ -427,9 +426,9 @@ class FailoverRetryTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("retry");
         assertThatThrownBy(() -> FailoverRetry.decorateSupplier(retry, null, call))
                 .isInstanceOf(NullPointerException.class).hasMessage("loadBalancer");
-        assertThatThrownBy(() -> FailoverRetry.decorateSupplier(retry, lb, budget, null))
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(budget).decorateSupplier(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("call");
-        assertThatThrownBy(() -> FailoverRetry.decorateSupplier(retry, lb, null, call))
+        assertThatThrownBy(() -> FailoverRetry.of(retry, lb).withBudget(null).decorateSupplier(call))
                 .isInstanceOf(NullPointerException.class).hasMessage("budget");
         assertThatThrownBy(() -> FailoverRetry.decorateCompletionStage(retry, lb, null, instance -> null))
                 .isInstanceOf(NullPointerException.class).hasMessage("scheduler");
@@ -466,5 +465,23 @@ class FailoverRetryTest {
     private LoadBalancer track(LoadBalancer lb) {
         loadBalancers.add(lb);
         return lb;
+    }
+
+    @Test
+    void aFailoverValueIsImmutableAndDrawsOnTheLoadBalancersDefaultBudgetUntilGivenOne() {
+        LoadBalancer lb = track(LoadBalancer.of("orders", InstanceSource.of(ServiceInstance.of("10.0.0.1", 8080))));
+        Retry retry = Retry.ofDefaults("orders");
+        RetryBudget own = RetryBudget.custom().name("orders-client").build();
+
+        FailoverRetry failover = FailoverRetry.of(retry, lb);
+        FailoverRetry budgeted = failover.withBudget(own);
+
+        assertThat(failover.getBudget()).isSameAs(FailoverRetry.defaultBudget(lb));
+        assertThat(budgeted.getBudget()).isSameAs(own);
+        assertThat(budgeted).isNotSameAs(failover);
+        assertThat(budgeted.getRetry()).isSameAs(retry);
+        assertThat(budgeted.getLoadBalancer()).isSameAs(lb);
+        assertThat(budgeted.executeSupplier(ServiceInstance::id)).isEqualTo("10.0.0.1:8080");
+        assertThat(budgeted).hasToString("FailoverRetry{retry=orders, loadBalancer=orders, budget=orders-client}");
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A scheduler in virtual time: tasks run on the test's thread when {@link #advance(Duration)} moves
@@ -24,9 +25,19 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
     private long sequence;
     private boolean shutdown;
 
-    /** @return how far virtual time has moved since the scheduler was made */
-    public synchronized Duration elapsed() {
-        return Duration.ofNanos(now);
+    /**
+     * The scheduler's virtual time: while a task runs, the time it was due at; between
+     * {@link #advance(Duration)} calls, where the last advance ended. Starts at 0.
+     *
+     * @return the virtual time in nanoseconds
+     */
+    public synchronized long nanoTime() {
+        return now;
+    }
+
+    /** @return a nanosecond ticker reading {@link #nanoTime()}, for code that measures time between the tasks it schedules */
+    public LongSupplier ticker() {
+        return this::nanoTime;
     }
 
     /** @return tasks scheduled and neither run nor cancelled */

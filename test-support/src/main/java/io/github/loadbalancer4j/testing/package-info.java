@@ -2,7 +2,8 @@
  * Shared test fixtures for every loadbalancer4j module's tests: virtual time ({@link
  * io.github.loadbalancer4j.testing.MutableClock}, {@link io.github.loadbalancer4j.testing.ManualScheduler}),
  * real loopback HTTP servers ({@link io.github.loadbalancer4j.testing.LoopbackBackends},
- * {@link io.github.loadbalancer4j.testing.NoDelayServerSocketFactory}) and a recording listener
+ * {@link io.github.loadbalancer4j.testing.NoDelayServerSocketFactory}), callers in a loop that
+ * record who answered ({@link io.github.loadbalancer4j.testing.CallLoop}) and a recording listener
  * ({@link io.github.loadbalancer4j.testing.RecordingListener}). Not published.
  */
 @NullMarked

@@ -19,9 +19,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One asynchronous call with failover, in the shape of resilience4j's {@code AsyncRetryBlock}: each
- * attempt's stage is handed to the Retry's {@link Retry.AsyncContext}; a retry runs on the scheduler
- * after the backoff, never on (or blocking) the caller's thread.
+ * Failover for the asynchronous decorators, in the shape of resilience4j's {@code AsyncRetryBlock}:
+ * each attempt's stage goes to the {@link Failover}; a retry runs on the scheduler after the backoff,
+ * never on (or blocking) the caller's thread.
  *
  * <p>Unlike the block it mirrors, the returned stage always completes: also when the call throws
  * instead of returning a stage, returns null, when the user's retry predicate throws, or when the
@@ -32,18 +32,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AsyncFailover<T> {
 
-    private final Retry.AsyncContext<T> context;
+    private final Failover<T> failover;
     private final LoadBalancer loadBalancer;
-    private final RetryBudget budget;
     private final ScheduledExecutorService scheduler;
     private final Function<ServiceInstance, ? extends CompletionStage<T>> call;
     private final CompletableFuture<T> promise = new CompletableFuture<>();
 
-    private AsyncFailover(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, ScheduledExecutorService scheduler,
+    private AsyncFailover(Failover<T> failover, LoadBalancer loadBalancer, ScheduledExecutorService scheduler,
             Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        this.context = retry.asyncContext();
+        this.failover = failover;
         this.loadBalancer = loadBalancer;
-        this.budget = budget;
         this.scheduler = scheduler;
         this.call = call;
     }
@@ -62,26 +60,27 @@ public final class AsyncFailover<T> {
      */
     public static <T> CompletableFuture<T> execute(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
             ScheduledExecutorService scheduler, SelectionContext first, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
-        AsyncFailover<T> failover = new AsyncFailover<>(retry, loadBalancer, budget, scheduler, call);
+        CompletableFuture<T> promise;
         try {
-            budget.deposit();
-            failover.attempt(first);
+            AsyncFailover<T> failover = new AsyncFailover<>(Failover.start(retry, budget, first), loadBalancer, scheduler, call);
+            promise = failover.promise;
+            failover.attempt();
         } catch (Throwable e) {
-            failover.promise.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return failover.promise;
+        return promise;
     }
 
-    private void attempt(SelectionContext selection) {
+    private void attempt() {
         if (promise.isDone()) {
             return; // cancelled by the caller
         }
         try {
             Lease lease;
             try {
-                lease = loadBalancer.acquire(selection);
+                lease = loadBalancer.acquire(failover.selection());
             } catch (NoAvailableInstanceException e) {
-                onError(selection, null, e);
+                decide(failover.afterFailure(null, e), null, e);
                 return;
             }
             ServiceInstance instance = lease.instance();
@@ -90,18 +89,18 @@ public final class AsyncFailover<T> {
                 stage = requireNonNull(call.apply(instance), "the call returned null (expected: a CompletionStage)");
             } catch (Throwable e) {
                 lease.onError(e);
-                onError(selection, instance, e);
+                decide(failover.afterFailure(instance, e), null, e);
                 return;
             }
             stage.whenComplete((value, error) -> {
                 try {
                     if (error == null) {
                         lease.onResult(value);
-                        onResult(selection, instance, value);
+                        decide(failover.afterResult(instance, value), value, null);
                     } else {
                         Throwable cause = unwrap(error);
                         lease.onError(cause);
-                        onError(selection, instance, cause);
+                        decide(failover.afterFailure(instance, cause), null, cause);
                     }
                 } catch (Throwable e) {
                     promise.completeExceptionally(e);
@@ -112,57 +111,27 @@ public final class AsyncFailover<T> {
         }
     }
 
-    private void onResult(SelectionContext selection, ServiceInstance instance, @Nullable T value) {
-        long delay;
-        try {
-            delay = context.onResult(value);
-            if (delay < 0) {
-                context.onComplete(); // may throw MaxRetriesExceededException (failAfterMaxAttempts)
-            }
-        } catch (Throwable e) {
-            promise.completeExceptionally(e);
-            return;
-        }
-        if (delay < 0 || !budget.tryWithdraw()) {
-            promise.complete(value);
-            return;
-        }
-        schedule(selection.excluding(instance), delay, null, value);
-    }
-
-    private void onError(SelectionContext selection, @Nullable ServiceInstance instance, Throwable failure) {
-        if (!(failure instanceof Exception)) {
-            promise.completeExceptionally(failure); // an Error is not retried, as in resilience4j
-            return;
-        }
-        long delay;
-        try {
-            delay = context.onError(failure);
-        } catch (Throwable e) {
-            // The user's retry predicate (or interval function) threw: end with that, keeping the call's failure.
-            if (e != failure) {
-                e.addSuppressed(failure);
-            }
-            promise.completeExceptionally(e);
-            return;
-        }
-        if (delay < 0 || !budget.tryWithdraw()) {
-            promise.completeExceptionally(failure);
-            return;
-        }
-        schedule(instance == null ? selection : selection.excluding(instance), delay, failure, null);
-    }
-
-    private void schedule(SelectionContext next, long delayMillis, @Nullable Throwable failure, @Nullable T value) {
-        try {
-            scheduler.schedule(() -> attempt(next), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-                promise.completeExceptionally(failure);
-            } else {
+    /** Carries out the failover's answer to an attempt that returned {@code value} or failed with {@code failure}. */
+    private void decide(Failover.Action next, @Nullable T value, @Nullable Throwable failure) {
+        switch (next) {
+            case RETURN:
                 promise.complete(value);
-            }
+                return;
+            case THROW:
+                promise.completeExceptionally(failover.failure());
+                return;
+            default:
+                try {
+                    scheduler.schedule(this::attempt, failover.delayMillis(), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // The scheduler is shutting down: end with what the last attempt got.
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                        promise.completeExceptionally(failure);
+                    } else {
+                        promise.complete(value);
+                    }
+                }
         }
     }
 

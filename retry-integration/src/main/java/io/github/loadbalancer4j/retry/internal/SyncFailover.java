@@ -11,13 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The blocking failover loop shared by every synchronous decorator.
- *
- * <p>The user's {@link Retry} decides through its {@link Retry.AsyncContext}: {@code onError}/{@code onResult}
- * return the backoff (or -1: do not retry) without waiting, so the budget is asked <em>before</em> the
- * backoff is waited. With {@link Retry#context()} the backoff would be slept inside {@code onError},
- * and a call refused by an empty budget would first wait for a retry that cannot happen. The events and
- * metrics the Retry publishes are the same through either context.
+ * Failover for the blocking decorators: each attempt runs on the calling thread, the backoff is
+ * slept on it. What to do after each attempt is the {@link Failover}'s answer.
  */
 public final class SyncFailover {
 
@@ -49,24 +44,19 @@ public final class SyncFailover {
      */
     public static <T> T execute(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, SelectionContext first,
             Attempt<T> call) throws Throwable {
-        Retry.AsyncContext<T> context = retry.asyncContext();
-        budget.deposit();
-        SelectionContext selection = first;
+        Failover<T> failover = Failover.start(retry, budget, first);
         while (true) {
-            @Nullable ServiceInstance instance = null;
-            @Nullable Throwable failure = null;
             @Nullable T result = null;
-            @Nullable Lease lease;
+            @Nullable Throwable failure = null;
+            @Nullable Lease lease = null;
             try {
-                lease = loadBalancer.acquire(selection);
+                lease = loadBalancer.acquire(failover.selection());
             } catch (NoAvailableInstanceException e) {
-                lease = null;
                 failure = e;
             }
             if (lease != null) {
-                instance = lease.instance();
                 try {
-                    result = call.apply(instance);
+                    result = call.apply(lease.instance());
                 } catch (Throwable e) {
                     lease.onError(e);
                     failure = e;
@@ -75,39 +65,15 @@ public final class SyncFailover {
                     lease.onResult(result);
                 }
             }
-            long delay;
-            if (failure == null) {
-                delay = context.onResult(result);
-                if (delay < 0) {
-                    context.onComplete();
-                    return result;
-                }
-                if (!budget.tryWithdraw()) {
-                    return result;
-                }
-            } else {
-                if (!(failure instanceof Exception)) {
-                    throw failure; // an Error is not retried, as in resilience4j
-                }
-                if (failure instanceof InterruptedException) {
-                    throw failure; // the caller wants to stop: no further attempt
-                }
-                try {
-                    delay = context.onError(failure);
-                } catch (Throwable e) {
-                    // The user's retry predicate (or interval function) threw: end with that, keeping the call's failure.
-                    if (e != failure) {
-                        e.addSuppressed(failure);
-                    }
-                    throw e;
-                }
-                if (delay < 0 || !budget.tryWithdraw()) {
-                    throw failure;
-                }
+            Failover.Action next = failure == null ? failover.afterResult(lease.instance(), result)
+                    : failover.afterFailure(lease == null ? null : lease.instance(), failure);
+            if (next == Failover.Action.RETURN) {
+                return result;
             }
-            if (instance != null) {
-                selection = selection.excluding(instance);
+            if (next == Failover.Action.THROW) {
+                throw failover.failure();
             }
+            long delay = failover.delayMillis();
             if (delay > 0) {
                 try {
                     TimeUnit.MILLISECONDS.sleep(delay);

@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.internal.DaemonThreads;
+import io.github.loadbalancer4j.internal.SameInstances;
 import io.github.loadbalancer4j.kubernetes.KubernetesDiscoveryException;
 import io.github.loadbalancer4j.kubernetes.KubernetesInstanceSource;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -252,7 +252,7 @@ public final class EndpointSliceWatch implements AutoCloseable {
      */
     private void publish(boolean force) {
         ServiceEndpoints.Merged merged = endpoints.merge();
-        if (force || published == null || !sameValues(published, merged.instances())) {
+        if (force || published == null || !SameInstances.same(published, merged.instances())) {
             published = merged.instances();
             sink.instances(merged.instances());
         }
@@ -265,22 +265,6 @@ public final class EndpointSliceWatch implements AutoCloseable {
         }
         reported = now;
         problems = merged.problems();
-    }
-
-    /** ServiceInstance equality is by id; a change of zone or metadata must be published too. */
-    private static boolean sameValues(List<ServiceInstance> a, List<ServiceInstance> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            ServiceInstance x = a.get(i);
-            ServiceInstance y = b.get(i);
-            if (!x.id().equals(y.id()) || !x.host().equals(y.host()) || x.port() != y.port() || x.secure() != y.secure()
-                    || x.weight() != y.weight() || !Objects.equals(x.zone(), y.zone()) || !x.metadata().equals(y.metadata())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void sliceChanged(EndpointSlice slice) {

@@ -2,6 +2,7 @@ package io.github.loadbalancer4j.testing;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -15,6 +16,9 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,6 +117,29 @@ public final class LoopbackBackends implements AutoCloseable {
     /** @return the backends as instances ({@code 127.0.0.1x:port}) */
     public List<ServiceInstance> instances() {
         return all.stream().map(b -> ServiceInstance.of(b.address, port)).collect(Collectors.toList());
+    }
+
+    /**
+     * Calls {@code GET pathAndQuery} on an instance and returns the body: with the default behaviour,
+     * the address of the backend that answered.
+     *
+     * @param http the client
+     * @param instance where to call
+     * @param pathAndQuery e.g. {@code /orders/42}
+     * @return the response body
+     * @throws IllegalStateException if the answer is not 200, naming the instance and the code
+     * @throws UncheckedIOException if the call failed
+     */
+    public static String get(OkHttpClient http, ServiceInstance instance, String pathAndQuery) {
+        Request request = new Request.Builder().url(instance.uri(pathAndQuery).toString()).build();
+        try (Response response = http.newCall(request).execute()) {
+            if (response.code() != 200) {
+                throw new IllegalStateException(instance + " answered " + response.code());
+            }
+            return response.body().string();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return requests received by all backends together */

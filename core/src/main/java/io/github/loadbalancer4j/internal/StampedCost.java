@@ -19,4 +19,12 @@ public interface StampedCost extends Candidate {
 
     /** @return the ticker time at which {@link #undecayedCost()} was recorded */
     long costStamp();
+
+    /** @return whether the last call that ended failed (its cost is then the failure penalty) */
+    boolean failing();
+
+    /** @return how long a failing instance no call reached waits for a probe call, in ticker nanoseconds */
+    static long probeAfterNanos() {
+        return InstanceState.PROBE_AFTER_NANOS;
+    }
 }

@@ -13,6 +13,7 @@ import io.github.loadbalancer4j.event.EjectionReason;
 import io.github.loadbalancer4j.event.InstanceEjectedEvent;
 import io.github.loadbalancer4j.event.InstanceRestoredEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
+import io.github.loadbalancer4j.testing.BackgroundWorkOnTestThread;
 import io.github.loadbalancer4j.testing.LoopbackBackends;
 import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.retry.Retry;
@@ -33,6 +34,7 @@ import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 429 and 503 answers with {@code Retry-After} against three real servers: the instance is held out
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * The load balancer (round robin) and the interceptor read a {@link MutableClock}, so the hold's
  * end is reached by moving the clock, not by waiting.
  */
+@ExtendWith(BackgroundWorkOnTestThread.class) // calls run on the test thread, in the test clock's time
 class LoadBalancingInterceptorRetryAfterTest {
 
     private static final DateTimeFormatter IMF_FIXDATE =

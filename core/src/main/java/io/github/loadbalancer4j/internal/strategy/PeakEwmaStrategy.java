@@ -21,6 +21,9 @@ final class PeakEwmaStrategy implements SelectionStrategy {
     /** The one instance: the strategy has no parameters. */
     static final PeakEwmaStrategy INSTANCE = new PeakEwmaStrategy();
 
+    /** How long a failing instance no call reached waits for a probe. */
+    private static final long PROBE_AFTER = StampedCost.probeAfterNanos();
+
     /** Finagle's penalty for a busy instance with no latency yet: far above any real cost. */
     static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
 
@@ -118,9 +121,17 @@ final class PeakEwmaStrategy implements SelectionStrategy {
             if (costA == 0.0 || costB == 0.0) {
                 return cost(b) < cost(a); // no latency yet: the penalty rules apply
             }
+            long newer = b.costStamp() - a.costStamp(); // how much later b's cost was recorded than a's
+            // A failing instance that no call reached for a while (told by the other's newer stamp, no
+            // clock read) gets one probe at a time: it may be back, and only a call can tell.
+            if (newer > PROBE_AFTER && a.failing() && a.inFlight() == 0) {
+                return false;
+            }
+            if (-newer > PROBE_AFTER && b.failing() && b.inFlight() == 0) {
+                return true;
+            }
             double scoreA = costA * (a.inFlight() + 1);
             double scoreB = costB * (b.inFlight() + 1);
-            long newer = b.costStamp() - a.costStamp(); // how much later b's cost was recorded than a's
             double w = InstanceState.decay(Math.abs(newer));
             // The older cost decays by w against the newer one; selects rather than branches, as the sign is a coin toss.
             double wa = newer >= 0 ? w : 1.0;

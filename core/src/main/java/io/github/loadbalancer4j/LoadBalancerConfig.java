@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.health.HealthCheckConfig;
 import io.github.loadbalancer4j.internal.Durations;
-import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
+import io.github.loadbalancer4j.internal.strategy.Strategies;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
@@ -339,7 +339,7 @@ public final class LoadBalancerConfig {
                 throw new IllegalStateException("circuitBreakerConfigName: '" + circuitBreakerConfigName
                         + "' is not a configuration of the circuitBreakerRegistry (expected: a name added with addConfiguration)");
             }
-            if (!slowStart.isZero() && ConsistentHashStrategy.isUsedBy(selectionStrategy)) {
+            if (!slowStart.isZero() && Strategies.usesHashRing(selectionStrategy)) {
                 throw new IllegalStateException("slowStart(" + slowStart + ") cannot be combined with selectionStrategy("
                         + selectionStrategy + "): a hash ring gives each key one instance, so a ramp would move keys"
                         + " (expected: slowStart(Duration.ZERO), or another strategy)");

@@ -1,14 +1,7 @@
 package io.github.loadbalancer4j;
 
-import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
-import io.github.loadbalancer4j.internal.strategy.LeastRequestsStrategy;
-import io.github.loadbalancer4j.internal.strategy.PeakEwmaStrategy;
-import io.github.loadbalancer4j.internal.strategy.RandomStrategy;
-import io.github.loadbalancer4j.internal.strategy.RoundRobinStrategy;
+import io.github.loadbalancer4j.internal.strategy.Strategies;
 import io.github.loadbalancer4j.internal.strategy.StrategyNames;
-import io.github.loadbalancer4j.internal.strategy.WeightedRandomStrategy;
-import io.github.loadbalancer4j.internal.strategy.WeightedRoundRobinStrategy;
-import io.github.loadbalancer4j.internal.strategy.ZonePreferringStrategy;
 
 /**
  * How a load balancer chooses among its available instances: a stateless factory of
@@ -44,7 +37,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy roundRobin() {
-        return RoundRobinStrategy.INSTANCE;
+        return Strategies.roundRobin();
     }
 
     /**
@@ -60,7 +53,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy weightedRoundRobin() {
-        return WeightedRoundRobinStrategy.INSTANCE;
+        return Strategies.weightedRoundRobin();
     }
 
     /**
@@ -69,7 +62,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy random() {
-        return RandomStrategy.INSTANCE;
+        return Strategies.random();
     }
 
     /**
@@ -79,7 +72,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy weightedRandom() {
-        return WeightedRandomStrategy.INSTANCE;
+        return Strategies.weightedRandom();
     }
 
     /**
@@ -92,7 +85,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy leastRequests() {
-        return LeastRequestsStrategy.INSTANCE;
+        return Strategies.leastRequests();
     }
 
     /**
@@ -106,7 +99,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy peakEwma() {
-        return PeakEwmaStrategy.INSTANCE;
+        return Strategies.peakEwma();
     }
 
     /**
@@ -121,7 +114,7 @@ public interface SelectionStrategy {
      * @return the strategy
      */
     static SelectionStrategy consistentHash() {
-        return ConsistentHashStrategy.INSTANCE;
+        return Strategies.consistentHash();
     }
 
     /**
@@ -135,7 +128,7 @@ public interface SelectionStrategy {
      * @throws IllegalArgumentException if {@code zone} is blank
      */
     static SelectionStrategy zonePreferring(String zone, SelectionStrategy delegate) {
-        return new ZonePreferringStrategy(zone, delegate, 0.0);
+        return Strategies.zonePreferring(zone, delegate, 0.0);
     }
 
     /**
@@ -152,7 +145,7 @@ public interface SelectionStrategy {
      * @throws IllegalArgumentException if {@code zone} is blank or {@code minFraction} is outside 0.0-1.0
      */
     static SelectionStrategy zonePreferring(String zone, SelectionStrategy delegate, double minFraction) {
-        return new ZonePreferringStrategy(zone, delegate, minFraction);
+        return Strategies.zonePreferring(zone, delegate, minFraction);
     }
 
     /**

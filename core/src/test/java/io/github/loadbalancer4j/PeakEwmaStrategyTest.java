@@ -2,8 +2,7 @@ package io.github.loadbalancer4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
-import io.github.loadbalancer4j.internal.InstanceState;
+import io.github.loadbalancer4j.internal.InstrumentedLoadBalancer;
 import io.github.loadbalancer4j.testing.MutableClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
@@ -135,10 +134,10 @@ class PeakEwmaStrategyTest {
                 lease.onSuccess();
             }
         }
-        List<InstanceState> states = ((DefaultLoadBalancer) lb).instanceStates();
+        List<? extends Candidate> states = ((InstrumentedLoadBalancer) lb).candidates();
         int compared = 0;
-        for (InstanceState a : states) {
-            for (InstanceState b : states) {
+        for (Candidate a : states) {
+            for (Candidate b : states) {
                 double scoreA = a.latencyCost() * (a.inFlight() + 1);
                 double scoreB = b.latencyCost() * (b.inFlight() + 1);
                 if (a == b || Math.abs(scoreA - scoreB) <= 1e-6 * Math.max(scoreA, scoreB)) {

@@ -100,6 +100,52 @@ class RecoveryTest {
     }
 
     @Test
+    void backendThatDiedWithoutOpeningItsBreakerIsProbedAndGetsACallWithinFiveSecondsOfItsRestart() {
+        // Under peakEwma a dying backend stops getting calls after its first failures, so its breaker
+        // (20 calls, 50%) need not open: no HALF_OPEN, no health check. Probes find it back.
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, c),
+                LoadBalancerConfig.custom().clock(clock).ticker(clock.ticker()).build());
+        CircuitBreaker breaker = lb.getInstances().get(2).circuitBreaker();
+        AtomicLong halfOpenAt = new AtomicLong();
+        breaker.getEventPublisher().onStateTransition(e -> {
+            if (e.getStateTransition().getToState() == CircuitBreaker.State.HALF_OPEN) {
+                halfOpenAt.compareAndSet(0, clock.nanoTime());
+            }
+        });
+        failOn(lb, c, 2);
+        long diedAt = clock.nanoTime();
+        while (clock.nanoTime() - diedAt < Duration.ofSeconds(5).toNanos()) {
+            callOnce(lb);
+        }
+        int probesWhileDown = calls.getOrDefault(c, new AtomicInteger()).get();
+        CircuitBreaker.State atRestart = breaker.getState();
+        cDown.set(false);
+        long restartedAt = clock.nanoTime();
+        calls.clear();
+        lastCall.clear();
+        while (calls.getOrDefault(c, new AtomicInteger()).get() == 0) {
+            callOnce(lb);
+        }
+        long probedAt = lastCall.get(c).get();
+        Duration forgivenLatency = lb.getInstances().get(2).latency();
+        while (calls.get(c).get() < 50 && clock.nanoTime() - restartedAt < Duration.ofMinutes(3).toNanos()) {
+            callOnce(lb);
+        }
+
+        // While down: one probe every 2 s, not a share of the calls; 4 failures: the breaker stayed CLOSED.
+        assertThat(probesWhileDown).isEqualTo(2);
+        assertThat(atRestart).isEqualTo(CircuitBreaker.State.CLOSED);
+        // After the restart the next probe answers within 2 s and its penalty is forgiven.
+        assertThat(Duration.ofNanos(probedAt - restartedAt)).isLessThanOrEqualTo(BAR);
+        assertThat(forgivenLatency).isLessThan(Duration.ofSeconds(1));
+        // The breaker's window may still hold enough failures to open on that success (4 of 5 here):
+        // then the instance is back within 5 s of HALF_OPEN, as any recovered instance is.
+        long backFrom = halfOpenAt.get() != 0 ? halfOpenAt.get() : probedAt;
+        assertThat(calls.get(c).get()).isEqualTo(50);
+        assertThat(Duration.ofNanos(lastCall.get(c).get() - backFrom)).isLessThanOrEqualTo(BAR);
+    }
+
+    @Test
     void restartedBackendTakesItsShareAgainOnceItsBreakerCloses() {
         LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(a, b, c),
                 LoadBalancerConfig.custom().clock(clock).ticker(clock.ticker()).build());

@@ -8,7 +8,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
-import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
+import io.github.loadbalancer4j.internal.InstrumentedLoadBalancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +48,7 @@ final class BenchmarkInstances {
         }
         ticker.set(start + 23_000_000L + idleMillis * 1_000_000L);
         lb.executeSupplier(instance -> instance); // moves the load balancer's recent time on
-        List<? extends Candidate> states = ((DefaultLoadBalancer) lb).instanceStates();
+        List<? extends Candidate> states = ((InstrumentedLoadBalancer) lb).candidates();
         for (Candidate state : states) {
             if (state.latencyCost() == 0.0 || state.inFlight() != 0) {
                 throw new IllegalStateException("not the intended state: " + state);

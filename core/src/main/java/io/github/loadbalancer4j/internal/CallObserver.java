@@ -1,10 +1,11 @@
 package io.github.loadbalancer4j.internal;
 
+import io.github.loadbalancer4j.Candidate;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Told of each call a {@link DefaultLoadBalancer} starts and ends, for metrics (the Micrometer
+ * Told of each call an {@link InstrumentedLoadBalancer} starts and ends, for metrics (the Micrometer
  * module). Called on the caller's thread, on the hot path: an implementation must be fast, must not
  * block and must not throw. When no observer is registered the load balancer pays one volatile
  * read of a null field per call. Public only for other loadbalancer4j modules; not API.
@@ -39,7 +40,7 @@ public interface CallObserver {
      *
      * @param state the instance's state
      */
-    void onSelected(InstanceState state);
+    void onSelected(Candidate state);
 
     /**
      * A call ended.
@@ -48,5 +49,5 @@ public interface CallObserver {
      * @param durationNanos the call's duration, as recorded on the breaker
      * @param outcome how it was recorded
      */
-    void onEnded(InstanceState state, long durationNanos, Outcome outcome);
+    void onEnded(Candidate state, long durationNanos, Outcome outcome);
 }

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.internal;
 
+import io.github.loadbalancer4j.Candidate;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -25,14 +26,14 @@ final class CallObservers implements CallObserver {
     }
 
     @Override
-    public void onSelected(InstanceState state) {
+    public void onSelected(Candidate state) {
         for (CallObserver observer : observers) {
             observer.onSelected(state);
         }
     }
 
     @Override
-    public void onEnded(InstanceState state, long durationNanos, Outcome outcome) {
+    public void onEnded(Candidate state, long durationNanos, Outcome outcome) {
         for (CallObserver observer : observers) {
             observer.onEnded(state, durationNanos, outcome);
         }

@@ -25,7 +25,7 @@ import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
-import io.github.loadbalancer4j.internal.strategy.ConsistentHashStrategy;
+import io.github.loadbalancer4j.internal.strategy.Strategies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.functions.CheckedFunction;
 import java.time.Clock;
@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * load balancer's own thread ({@link Refresher}), coalesced. Public only for other loadbalancer4j
  * modules; not API.
  */
-public final class DefaultLoadBalancer implements LoadBalancer {
+public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoadBalancer {
 
     private final String name;
     private final LoadBalancerConfig config;
@@ -438,7 +438,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
     @Override
     public void changeStrategy(SelectionStrategy newStrategy) {
         requireNonNull(newStrategy, "strategy");
-        if (slowStartNanos != 0 && ConsistentHashStrategy.isUsedBy(newStrategy)) {
+        if (slowStartNanos != 0 && Strategies.usesHashRing(newStrategy)) {
             throw new IllegalArgumentException("strategy: " + newStrategy + " (expected: a strategy that honours slowStart("
                     + config.getSlowStart() + "); a hash ring cannot ramp an instance up without moving keys)");
         }
@@ -510,12 +510,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         return List.copyOf(statuses);
     }
 
-    /**
-     * Tells an observer of every call started and ended from now on, for other loadbalancer4j
-     * modules (metrics).
-     *
-     * @param observer the observer; fast, non-blocking, never throwing
-     */
+    @Override
     public void addCallObserver(CallObserver observer) {
         requireNonNull(observer, "observer");
         synchronized (lock) {
@@ -524,11 +519,7 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         }
     }
 
-    /**
-     * Stops telling an observer of calls; does nothing if it was not added.
-     *
-     * @param observer the observer
-     */
+    @Override
     public void removeCallObserver(CallObserver observer) {
         synchronized (lock) {
             callObservers.remove(observer);
@@ -536,8 +527,8 @@ public final class DefaultLoadBalancer implements LoadBalancer {
         }
     }
 
-    /** @return the live per-instance states, for other loadbalancer4j modules (metrics, health) */
-    public List<InstanceState> instanceStates() {
+    @Override
+    public List<InstanceState> candidates() {
         return Arrays.asList(snapshot.known.clone());
     }
 

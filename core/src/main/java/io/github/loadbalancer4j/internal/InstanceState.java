@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * latency, health and effective weight. It outlives strategy changes, which is what lets a strategy
  * be swapped with nothing lost. Public only for other loadbalancer4j modules; not API.
  */
-public final class InstanceState implements Candidate {
+public final class InstanceState implements StampedCost {
 
     /** Finagle's peak-EWMA decay time. */
     static final long DECAY_NANOS = Duration.ofSeconds(10).toNanos();
@@ -28,6 +28,14 @@ public final class InstanceState implements Candidate {
      * hole scenario at 1,000 calls/s sent it 16% of attempts).
      */
     static final long FAILURE_PENALTY_NANOS = Duration.ofSeconds(5).toNanos();
+    /**
+     * An instance whose last call failed and that no call has reached for this long gets one probe
+     * call under peakEwma(), and a probe that succeeds forgives its failure penalty: otherwise a
+     * backend that died under load (its cost the penalty, its breaker never reaching its threshold
+     * because no call goes there any more) would wait a minute for the penalty to decay after it is
+     * back. One call every 2 s to an instance still failing is the price.
+     */
+    static final long PROBE_AFTER_NANOS = Duration.ofSeconds(2).toNanos();
     /** The share of its weight a slow-starting instance begins with. */
     static final double SLOW_START_MIN_FACTOR = 0.1;
     /** A multiplication is several times cheaper than a division on the read path. */
@@ -84,6 +92,9 @@ public final class InstanceState implements Candidate {
     private final long slowStartNanos;
     /** Ticker time since which the instance has been selectable; written under the load balancer's lock. */
     private volatile long availableSince;
+
+    /** Whether the last call that ended failed: its cost is then the failure penalty, and it may be probed. */
+    private volatile boolean failing;
 
     /** Ticker time until which the server asked not to be called (Retry-After), or {@link #NOT_HELD}. */
     private volatile long heldUntil = NOT_HELD;
@@ -169,17 +180,12 @@ public final class InstanceState implements Candidate {
         return c * decay(recent.read() - stamp);
     }
 
-    /**
-     * The latency cost as last recorded, not yet decayed for the time since: {@link #latencyCost()}
-     * is this times {@code decay(now - costStamp())}.
-     *
-     * @return the cost in nanoseconds, 0 before the first call ends
-     */
+    @Override
     public double undecayedCost() {
         return cost;
     }
 
-    /** @return ticker time at which {@link #undecayedCost()} was recorded */
+    @Override
     public long costStamp() {
         return stamp;
     }
@@ -235,8 +241,27 @@ public final class InstanceState implements Candidate {
      */
     boolean ended(long durationNanos, long nowNanos, boolean failed) {
         IN_FLIGHT.getAndAdd(this, -1);
-        observe(failed ? Math.max(durationNanos, FAILURE_PENALTY_NANOS) : durationNanos, nowNanos);
+        if (failed) {
+            observe(Math.max(durationNanos, FAILURE_PENALTY_NANOS), nowNanos);
+            if (!failing) {
+                failing = true;
+            }
+        } else {
+            if (failing && nowNanos - stamp >= PROBE_AFTER_NANOS) {
+                restartCost(durationNanos, nowNanos); // a probe answered: the instance is back, its penalty forgiven
+            } else {
+                observe(durationNanos, nowNanos);
+            }
+            if (failing) {
+                failing = false;
+            }
+        }
         return circuitBreaker.getState() != seenState;
+    }
+
+    @Override
+    public boolean failing() {
+        return failing;
     }
 
     /** Gives back a call that never ran. */

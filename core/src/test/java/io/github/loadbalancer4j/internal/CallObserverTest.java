@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.loadbalancer4j.Candidate;
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.ServiceInstance;
@@ -67,12 +68,12 @@ class CallObserverTest {
         final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onSelected(InstanceState state) {
+        public void onSelected(Candidate state) {
             events.add("selected " + state.instance().id());
         }
 
         @Override
-        public void onEnded(InstanceState state, long durationNanos, Outcome outcome) {
+        public void onEnded(Candidate state, long durationNanos, Outcome outcome) {
             events.add(outcome + " " + state.instance().id());
         }
     }

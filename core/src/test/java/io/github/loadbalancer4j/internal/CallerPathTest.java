@@ -123,7 +123,7 @@ class CallerPathTest {
     void tenThousandBreakersOpeningInABurstCostFarFewerRebuildsAndEndInTheSnapshotBuiltFromScratch() throws Exception {
         DefaultLoadBalancer lb = loadBalancer(20_000, LoadBalancerConfig.custom()
                 .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(OPENS_AT_ONCE).build());
-        List<InstanceState> states = lb.instanceStates();
+        List<InstanceState> states = lb.candidates();
         long rebuildsBefore = lb.rebuilds();
 
         List<Future<?>> workers = new ArrayList<>();
@@ -165,7 +165,7 @@ class CallerPathTest {
         DefaultLoadBalancer lb = loadBalancer(20, LoadBalancerConfig.custom()
                 .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(CircuitBreakerConfig.custom()
                         .waitDurationInOpenState(Duration.ofHours(1)).build()).build());
-        List<InstanceState> states = lb.instanceStates();
+        List<InstanceState> states = lb.candidates();
 
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {

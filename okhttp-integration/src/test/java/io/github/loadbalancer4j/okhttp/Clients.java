@@ -11,9 +11,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 
 /** Test helpers around clients and load balancers. */
 final class Clients {
@@ -47,8 +51,39 @@ final class Clients {
         return lb.getInstances().stream().filter(s -> s.instance().equals(instance)).findFirst().orElseThrow();
     }
 
+    /**
+     * @param text what the body writes (text/plain)
+     * @return a body that can be written once only ({@link RequestBody#isOneShot()}), like a stream
+     */
+    static RequestBody oneShot(String text) {
+        return new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return MediaType.get("text/plain");
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8(text);
+            }
+
+            @Override
+            public boolean isOneShot() {
+                return true;
+            }
+        };
+    }
+
+    /** @return the client's load-balancing interceptors */
+    static List<LoadBalancingInterceptor> interceptorsOf(OkHttpClient client) {
+        return client.interceptors().stream().filter(i -> i instanceof LoadBalancingInterceptor)
+                .map(i -> (LoadBalancingInterceptor) i).collect(Collectors.toList());
+    }
+
+    /** Stops the dispatcher and closes the idle connections of the client's pool and of its instances' pools. */
     static void shutdown(OkHttpClient client) {
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
+        interceptorsOf(client).forEach(LoadBalancingInterceptor::evictAll);
     }
 }

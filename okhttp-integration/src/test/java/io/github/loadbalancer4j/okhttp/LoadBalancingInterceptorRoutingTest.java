@@ -127,7 +127,8 @@ class LoadBalancingInterceptorRoutingTest {
             assertThat(b.log()).hasSize(20);
             assertThat(b.connections()).isEqualTo(1);
         }
-        assertThat(client.connectionPool().connectionCount()).isEqualTo(3);
+        assertThat(Clients.interceptorsOf(client).get(0).connectionCount()).isEqualTo(3); // one pool per instance
+        assertThat(client.connectionPool().connectionCount()).isZero();
     }
 
     @Test
@@ -284,6 +285,23 @@ class LoadBalancingInterceptorRoutingTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("host 'orders' is routed to both LoadBalancer 'orders' and LoadBalancer 'other'");
         other.close();
+    }
+
+    @Test
+    void builderChecksTheRetryAfterCapAndThePoolSettings() {
+        assertThatThrownBy(() -> LoadBalancingInterceptor.builder().maxRetryAfter(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRetryAfter: PT-1S (expected: >= 0)");
+        assertThatThrownBy(() -> LoadBalancingInterceptor.builder().connectionPoolPerInstance(-1, Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxIdleConnections: -1 (expected: >= 0)");
+        assertThatThrownBy(() -> LoadBalancingInterceptor.builder().connectionPoolPerInstance(5, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("keepAlive: PT0S (expected: > 0)");
+        assertThatThrownBy(() -> LoadBalancingInterceptor.builder().route("orders", orders)
+                .connectionPoolPerInstance(2, Duration.ofMinutes(1)).clientConnectionPool().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("clientConnectionPool() and connectionPoolPerInstance(2, PT1M) were both set (expected: one of them)");
     }
 
     @Test

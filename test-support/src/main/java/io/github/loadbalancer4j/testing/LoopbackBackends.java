@@ -2,8 +2,10 @@ package io.github.loadbalancer4j.testing;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +16,9 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,8 +84,8 @@ public final class LoopbackBackends implements AutoCloseable {
                 for (String address : ADDRESSES.subList(0, count)) {
                     Backend b = new Backend(address, tls);
                     started.add(b);
-                    b.server.start(InetAddress.getByName(address), port);
-                    port = b.server.getPort();
+                    b.start(port);
+                    port = b.port;
                 }
                 return new LoopbackBackends(started, port);
             } catch (BindException e) {
@@ -114,6 +119,29 @@ public final class LoopbackBackends implements AutoCloseable {
         return all.stream().map(b -> ServiceInstance.of(b.address, port)).collect(Collectors.toList());
     }
 
+    /**
+     * Calls {@code GET pathAndQuery} on an instance and returns the body: with the default behaviour,
+     * the address of the backend that answered.
+     *
+     * @param http the client
+     * @param instance where to call
+     * @param pathAndQuery e.g. {@code /orders/42}
+     * @return the response body
+     * @throws IllegalStateException if the answer is not 200, naming the instance and the code
+     * @throws UncheckedIOException if the call failed
+     */
+    public static String get(OkHttpClient http, ServiceInstance instance, String pathAndQuery) {
+        Request request = new Request.Builder().url(instance.uri(pathAndQuery).toString()).build();
+        try (Response response = http.newCall(request).execute()) {
+            if (response.code() != 200) {
+                throw new IllegalStateException(instance + " answered " + response.code());
+            }
+            return response.body().string();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return requests received by all backends together */
     public int totalRequests() {
         return all.stream().mapToInt(b -> b.log.size()).sum();
@@ -124,30 +152,48 @@ public final class LoopbackBackends implements AutoCloseable {
         all.forEach(Backend::close);
     }
 
-    /** One server and its request log. */
+    /**
+     * One server and its request log. The server can be closed and started again on the same
+     * address and port ({@link #restart()}); the log and the behaviour carry over.
+     */
     public static final class Backend {
         private final String address;
-        private final MockWebServer server = new MockWebServer();
+        private final @Nullable SSLSocketFactory tls;
         private final List<RecordedRequest> log = new CopyOnWriteArrayList<>();
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private volatile MockWebServer server;
         private volatile Function<RecordedRequest, MockResponse> behaviour;
+        private int port;
 
         Backend(String address, @Nullable SSLSocketFactory tls) {
             this.address = address;
+            this.tls = tls;
             // MockWebServer would write a body after a HEAD too, and spoil the pooled connection.
             this.behaviour = r -> "HEAD".equals(r.getMethod())
                     ? new MockResponse.Builder().code(200).build()
                     : new MockResponse.Builder().code(200).body(address).build();
-            server.setServerSocketFactory(new NoDelayServerSocketFactory());
+            this.server = newServer();
+        }
+
+        private MockWebServer newServer() {
+            MockWebServer s = new MockWebServer();
+            s.setServerSocketFactory(new NoDelayServerSocketFactory(accepted::add));
             if (tls != null) {
-                server.useHttps(tls);
+                s.useHttps(tls);
             }
-            server.setDispatcher(new Dispatcher() {
+            s.setDispatcher(new Dispatcher() {
                 @Override
                 public MockResponse dispatch(RecordedRequest request) {
                     log.add(request);
                     return behaviour.apply(request);
                 }
             });
+            return s;
+        }
+
+        private void start(int requestedPort) throws IOException {
+            server.start(InetAddress.getByName(address), requestedPort);
+            port = server.getPort();
         }
 
         /** @return the address it listens on, e.g. {@code 127.0.0.11} */
@@ -155,12 +201,12 @@ public final class LoopbackBackends implements AutoCloseable {
             return address;
         }
 
-        /** @return the server */
+        /** @return the server now running (a new one after each {@link #restart()}) */
         public MockWebServer server() {
             return server;
         }
 
-        /** @return the requests received so far, oldest first (a live, thread-safe view) */
+        /** @return the requests received so far, by every server of this backend, oldest first (a live, thread-safe view) */
         public List<RecordedRequest> log() {
             return log;
         }
@@ -179,14 +225,42 @@ public final class LoopbackBackends implements AutoCloseable {
             this.behaviour = behaviour;
         }
 
-        /** @return how many connections the server accepted that carried a request */
+        /**
+         * @return how many connections the server accepted that carried a request (each server counts
+         *     its connections from 0: after a {@link #restart()} this is the largest of the servers' counts)
+         */
         public long connections() {
             return log.stream().mapToInt(RecordedRequest::getConnectionIndex).distinct().count();
         }
 
-        /** Stops the server. */
+        /**
+         * The connections the server holds open. MockWebServer closes its side of a connection when
+         * the client closes its own (it reads the end of the stream while waiting for the next
+         * request), so a client's pooled connection counts here until the client closes it.
+         *
+         * @return how many accepted connections the server has not closed
+         */
+        public long openConnections() {
+            accepted.removeIf(Socket::isClosed); // closed ones need not be seen again
+            return accepted.size();
+        }
+
+        /** Stops the server, closing its connections: clients see the backend die. */
         public void close() {
             server.close();
+        }
+
+        /**
+         * Closes the server (if it still runs) and starts a new one on the same address and port, as
+         * a restarted process would (the server socket reuses the address, so connections the old
+         * server closed do not block the port).
+         *
+         * @throws IOException if the port cannot be bound again
+         */
+        public void restart() throws IOException {
+            server.close();
+            server = newServer();
+            start(port);
         }
     }
 }

@@ -16,24 +16,10 @@ import org.jspecify.annotations.Nullable;
  * so removing one of N instances moves only the keys it owned, about 1/N of them, and adding it back
  * moves them back. Calls without a hash key fall back to round robin.
  */
-public final class ConsistentHashStrategy implements SelectionStrategy {
+final class ConsistentHashStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final ConsistentHashStrategy INSTANCE = new ConsistentHashStrategy();
-
-    /**
-     * Whether a strategy selects with a hash ring, itself or inside {@code zonePreferring}: such a
-     * strategy cannot honour slow start (a ramp would move keys between instances).
-     *
-     * @param strategy a strategy
-     * @return true for {@code consistentHash()} and strategies that delegate to it
-     */
-    public static boolean isUsedBy(SelectionStrategy strategy) {
-        if (strategy instanceof ConsistentHashStrategy) {
-            return true;
-        }
-        return strategy instanceof ZonePreferringStrategy && isUsedBy(((ZonePreferringStrategy) strategy).delegate());
-    }
+    static final ConsistentHashStrategy INSTANCE = new ConsistentHashStrategy();
 
     /** Points per candidate on a small ring: each candidate's share of keys is within ~8% of 1/N. */
     static final int MAX_POINTS_PER_CANDIDATE = 160;

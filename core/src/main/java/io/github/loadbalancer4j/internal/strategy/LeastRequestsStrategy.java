@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
  * {@code weight / (inFlight + 1)} wins instead; zero-weight candidates then take no part while another
  * has weight.
  */
-public final class LeastRequestsStrategy implements SelectionStrategy {
+final class LeastRequestsStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final LeastRequestsStrategy INSTANCE = new LeastRequestsStrategy();
+    static final LeastRequestsStrategy INSTANCE = new LeastRequestsStrategy();
 
     private static final String NAME = "leastRequests";
 

@@ -6,6 +6,7 @@ import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.Selector;
 import io.github.loadbalancer4j.internal.InstanceState;
+import io.github.loadbalancer4j.internal.StampedCost;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,10 +16,13 @@ import org.jspecify.annotations.Nullable;
  * no latency yet costs nothing while idle, so new instances are tried at once, and a large penalty
  * plus its in-flight count while busy, so they are not flooded before their first answer.
  */
-public final class PeakEwmaStrategy implements SelectionStrategy {
+final class PeakEwmaStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final PeakEwmaStrategy INSTANCE = new PeakEwmaStrategy();
+    static final PeakEwmaStrategy INSTANCE = new PeakEwmaStrategy();
+
+    /** How long a failing instance no call reached waits for a probe. */
+    private static final long PROBE_AFTER = StampedCost.probeAfterNanos();
 
     /** Finagle's penalty for a busy instance with no latency yet: far above any real cost. */
     static final double PENALTY = (double) (Long.MAX_VALUE >> 16);
@@ -42,12 +46,12 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
             // A new instance costs nothing until its first answer: without the ramp it takes every draw it is in.
             return new SlowStartPowerOfTwo(NAME, candidates, factors, (b, a) -> cost(candidates[b]) < cost(candidates[a]));
         }
-        InstanceState[] states = new InstanceState[candidates.length];
+        StampedCost[] states = new StampedCost[candidates.length];
         for (int i = 0; i < candidates.length; i++) {
-            if (!(candidates[i] instanceof InstanceState)) {
+            if (!(candidates[i] instanceof StampedCost)) {
                 return new PeakEwmaSelector(candidates);
             }
-            states[i] = (InstanceState) candidates[i];
+            states[i] = (StampedCost) candidates[i];
         }
         return new StampedPeakEwmaSelector(states);
     }
@@ -96,30 +100,38 @@ public final class PeakEwmaStrategy implements SelectionStrategy {
      * milliseconds) and no clock read, instead of a decay per candidate over its age.
      */
     private static final class StampedPeakEwmaSelector implements Selector {
-        private final InstanceState[] candidates;
+        private final StampedCost[] candidates;
 
-        StampedPeakEwmaSelector(InstanceState[] candidates) {
+        StampedPeakEwmaSelector(StampedCost[] candidates) {
             this.candidates = candidates;
         }
 
         @Override
         public @Nullable Candidate select(SelectionContext context) {
             long pair = PowerOfTwoChoices.drawPair(candidates.length);
-            InstanceState a = candidates[PowerOfTwoChoices.first(pair)];
-            InstanceState b = candidates[PowerOfTwoChoices.second(pair)];
+            StampedCost a = candidates[PowerOfTwoChoices.first(pair)];
+            StampedCost b = candidates[PowerOfTwoChoices.second(pair)];
             return cheaper(b, a) ? b : a;
         }
 
         /** Whether {@code b} costs less than {@code a}. */
-        private static boolean cheaper(InstanceState b, InstanceState a) {
+        private static boolean cheaper(StampedCost b, StampedCost a) {
             double costA = a.undecayedCost();
             double costB = b.undecayedCost();
             if (costA == 0.0 || costB == 0.0) {
                 return cost(b) < cost(a); // no latency yet: the penalty rules apply
             }
+            long newer = b.costStamp() - a.costStamp(); // how much later b's cost was recorded than a's
+            // A failing instance that no call reached for a while (told by the other's newer stamp, no
+            // clock read) gets one probe at a time: it may be back, and only a call can tell.
+            if (newer > PROBE_AFTER && a.failing() && a.inFlight() == 0) {
+                return false;
+            }
+            if (-newer > PROBE_AFTER && b.failing() && b.inFlight() == 0) {
+                return true;
+            }
             double scoreA = costA * (a.inFlight() + 1);
             double scoreB = costB * (b.inFlight() + 1);
-            long newer = b.costStamp() - a.costStamp(); // how much later b's cost was recorded than a's
             double w = InstanceState.decay(Math.abs(newer));
             // The older cost decays by w against the newer one; selects rather than branches, as the sign is a coin toss.
             double wa = newer >= 0 ? w : 1.0;

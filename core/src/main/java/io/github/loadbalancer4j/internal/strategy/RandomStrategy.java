@@ -9,10 +9,10 @@ import io.github.loadbalancer4j.internal.Randomness;
 import org.jspecify.annotations.Nullable;
 
 /** Uniform random choice with {@link java.util.concurrent.ThreadLocalRandom} (or {@link Randomness}): no shared state at all between callers. */
-public final class RandomStrategy implements SelectionStrategy {
+final class RandomStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final RandomStrategy INSTANCE = new RandomStrategy();
+    static final RandomStrategy INSTANCE = new RandomStrategy();
 
     private static final String NAME = "random";
 

@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
  * Round robin over an immutable array: each thread walks it in order from a random start
  * ({@link Cycle}), so threads share no written cache line and each thread's picks are exact rounds.
  */
-public final class RoundRobinStrategy implements SelectionStrategy {
+final class RoundRobinStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final RoundRobinStrategy INSTANCE = new RoundRobinStrategy();
+    static final RoundRobinStrategy INSTANCE = new RoundRobinStrategy();
 
     private static final String NAME = "roundRobin";
 

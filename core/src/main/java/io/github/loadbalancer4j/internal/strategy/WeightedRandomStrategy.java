@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Weighted random choice in O(1): Vose's alias method. {@link #newSelector} builds the alias table
  * once per candidate set; a pick is one random draw, one table lookup and one comparison.
  */
-public final class WeightedRandomStrategy implements SelectionStrategy {
+final class WeightedRandomStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final WeightedRandomStrategy INSTANCE = new WeightedRandomStrategy();
+    static final WeightedRandomStrategy INSTANCE = new WeightedRandomStrategy();
 
     private static final String NAME = "weightedRandom";
 

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
  * or very uneven weights over many instances), picks follow a golden-ratio sequence over the cumulative
  * weights instead: O(log n), also deterministic and evenly spread.
  */
-public final class WeightedRoundRobinStrategy implements SelectionStrategy {
+final class WeightedRoundRobinStrategy implements SelectionStrategy {
 
     /** The one instance: the strategy has no parameters. */
-    public static final WeightedRoundRobinStrategy INSTANCE = new WeightedRoundRobinStrategy();
+    static final WeightedRoundRobinStrategy INSTANCE = new WeightedRoundRobinStrategy();
 
     /** The longest schedule laid out: 64 Ki entries (256 KB of references at most). */
     static final int MAX_SCHEDULE = 1 << 16;

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * all available candidates; otherwise the delegate chooses among all of them. The decision is taken
  * in {@link #newSelector}, so a pick costs the delegate's pick and one call more.
  */
-public final class ZonePreferringStrategy implements SelectionStrategy {
+final class ZonePreferringStrategy implements SelectionStrategy {
 
     private final String zone;
     private final SelectionStrategy delegate;
@@ -32,7 +32,7 @@ public final class ZonePreferringStrategy implements SelectionStrategy {
      *     "at least one candidate"
      * @throws IllegalArgumentException if the zone is blank or the fraction is outside 0 to 1
      */
-    public ZonePreferringStrategy(String zone, SelectionStrategy delegate, double minFraction) {
+    ZonePreferringStrategy(String zone, SelectionStrategy delegate, double minFraction) {
         requireNonNull(zone, "zone");
         if (zone.isBlank()) {
             throw new IllegalArgumentException("zone: '" + zone + "' (expected: a non-blank zone)");

@@ -6,6 +6,7 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.consul.ConsulDiscoveryException;
 import io.github.loadbalancer4j.consul.ConsulInstanceMapper;
 import io.github.loadbalancer4j.consul.UnreadableConsulEntryException;
+import io.github.loadbalancer4j.internal.SameInstances;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -14,11 +14,11 @@ import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.TAG_
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.TAG_NAME;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.TAG_STATE;
 
+import io.github.loadbalancer4j.Candidate;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.internal.CallObserver;
-import io.github.loadbalancer4j.internal.DefaultLoadBalancer;
-import io.github.loadbalancer4j.internal.InstanceState;
+import io.github.loadbalancer4j.internal.InstrumentedLoadBalancer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The meters of one load balancer in one meter registry. The load-balancer meters read
  * {@link LoadBalancer#getMetrics()} when scraped; calls and selections are counted through the load
- * balancer's {@link CallObserver} hook; per-instance gauges read the live {@link InstanceState}s and are
+ * balancer's {@link CallObserver} hook; per-instance gauges read the live {@link Candidate}s and are
  * reconciled with the instance list whenever the load balancer reports an instance added or removed.
  * Public only for the binder; not API.
  */
@@ -99,13 +99,13 @@ public final class LoadBalancerMeters implements CallObserver {
                 .tags(tags).description("Instances in the source's current list").register(registry));
         meters.add(FunctionCounter.builder(NO_AVAILABLE_INSTANCE_CALLS, lb, l -> l.getMetrics().getNumberOfNoAvailableInstanceCalls())
                 .tags(tags).description("Calls that found no available instance").register(registry));
-        if (lb instanceof DefaultLoadBalancer) {
+        if (lb instanceof InstrumentedLoadBalancer) {
             successful = timer("successful");
             failed = timer("failed");
             ignored = timer("ignored");
             selections = Counter.builder(SELECTIONS).tags(tags).description("Instances picked for a call").register(registry);
             meters.add(selections);
-            ((DefaultLoadBalancer) lb).addCallObserver(this);
+            ((InstrumentedLoadBalancer) lb).addCallObserver(this);
         }
         if (perInstanceMeters) {
             lb.getEventPublisher()
@@ -141,8 +141,8 @@ public final class LoadBalancerMeters implements CallObserver {
             return;
         }
         removed = true;
-        if (loadBalancer instanceof DefaultLoadBalancer) {
-            ((DefaultLoadBalancer) loadBalancer).removeCallObserver(this);
+        if (loadBalancer instanceof InstrumentedLoadBalancer) {
+            ((InstrumentedLoadBalancer) loadBalancer).removeCallObserver(this);
         }
         for (InstanceMeters m : instances.values()) {
             m.removeFrom(registry);
@@ -155,7 +155,7 @@ public final class LoadBalancerMeters implements CallObserver {
     }
 
     @Override
-    public void onSelected(InstanceState state) {
+    public void onSelected(Candidate state) {
         Counter counter = selections;
         if (counter != null) {
             counter.increment();
@@ -163,7 +163,7 @@ public final class LoadBalancerMeters implements CallObserver {
     }
 
     @Override
-    public void onEnded(InstanceState state, long durationNanos, Outcome outcome) {
+    public void onEnded(Candidate state, long durationNanos, Outcome outcome) {
         Timer timer;
         switch (outcome) {
             case SUCCESSFUL:
@@ -190,8 +190,8 @@ public final class LoadBalancerMeters implements CallObserver {
             return;
         }
         Map<String, Object> current = new LinkedHashMap<>();
-        if (loadBalancer instanceof DefaultLoadBalancer) {
-            for (InstanceState state : ((DefaultLoadBalancer) loadBalancer).instanceStates()) {
+        if (loadBalancer instanceof InstrumentedLoadBalancer) {
+            for (Candidate state : ((InstrumentedLoadBalancer) loadBalancer).candidates()) {
                 current.put(state.instance().id(), state);
             }
         } else {
@@ -216,13 +216,13 @@ public final class LoadBalancerMeters implements CallObserver {
     private InstanceMeters registerInstance(String id, Object target) {
         Tags instanceTags = tags.and(TAG_INSTANCE, id);
         List<Meter> list = new ArrayList<>(3);
-        if (target instanceof InstanceState) {
-            InstanceState state = (InstanceState) target;
-            list.add(Gauge.builder(INSTANCE_IN_FLIGHT, state, InstanceState::inFlight).tags(instanceTags)
+        if (target instanceof Candidate) {
+            Candidate state = (Candidate) target;
+            list.add(Gauge.builder(INSTANCE_IN_FLIGHT, state, Candidate::inFlight).tags(instanceTags)
                     .description("Calls in flight on the instance").register(registry));
-            list.add(TimeGauge.builder(INSTANCE_LATENCY, state, TimeUnit.NANOSECONDS, InstanceState::latencyCost)
+            list.add(TimeGauge.builder(INSTANCE_LATENCY, state, TimeUnit.NANOSECONDS, Candidate::latencyCost)
                     .tags(instanceTags).description("The instance's peak-EWMA latency").register(registry));
-            list.add(Gauge.builder(INSTANCE_WEIGHT, state, InstanceState::weight).tags(instanceTags)
+            list.add(Gauge.builder(INSTANCE_WEIGHT, state, Candidate::weight).tags(instanceTags)
                     .description("The instance's effective weight").register(registry));
         } else {
             LoadBalancer lb = loadBalancer;

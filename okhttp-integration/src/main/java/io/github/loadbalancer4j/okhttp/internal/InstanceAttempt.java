@@ -2,20 +2,20 @@ package io.github.loadbalancer4j.okhttp.internal;
 
 import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.ServiceInstance;
-import io.github.loadbalancer4j.okhttp.FailureStatusException;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a routed request on a lease's instance: rewrites the request for the instance
- * (http: host and port; https: port, and the connection pinned with {@link PinnedDns}), sends it, and
- * ends the lease with the outcome.
+ * (http: host and port; https: port, and the connection pinned with {@link PinnedDns}), sends it
+ * through the instance's own connection pool when there are {@link InstancePools}, and ends the lease
+ * with the outcome.
  *
  * <p>Public for the loadbalancer4j modules; not API.
  */
@@ -27,22 +27,23 @@ public final class InstanceAttempt {
     }
 
     /**
-     * Sends the request to the lease's instance and ends the lease: {@code onResult(response)} for a
-     * response, {@code onError(FailureStatusException)} for a failure status, {@code onError(e)} for a
-     * failure, {@code release()} when the caller canceled the call. A request that cannot be rewritten
+     * Sends the request to the lease's instance and ends the lease: as {@link FailureStatuses#end} says
+     * for a response (a result, or a failure status, held out for a {@code Retry-After}),
+     * {@code onError(e)} for a failure, {@code release()} when the caller canceled the call. A request that cannot be rewritten
      * for the instance fails with a {@link RequestBuildException}, recorded as a failure of the instance.
      *
      * @param chain the application-interceptor chain
      * @param request the caller's request, with the logical host
      * @param lease the instance's lease
-     * @param failureStatus which statuses are failures of the instance
+     * @param statuses how a response ends the lease
      * @param urls the interceptor's http URL rewriter
+     * @param pools the load balancer's per-instance connection pools; null to use the client's pool
      * @param start {@link #startOf(Interceptor.Chain)} of this call
      * @return the instance's response
      * @throws IOException what the attempt threw, or a {@link RequestBuildException}
      */
-    public static Response send(Interceptor.Chain chain, Request request, Lease lease, IntPredicate failureStatus,
-            InstanceUrls urls, long start) throws IOException {
+    public static Response send(Interceptor.Chain chain, Request request, Lease lease, FailureStatuses statuses,
+            InstanceUrls urls, @Nullable InstancePools pools, long start) throws IOException {
         ServiceInstance instance = lease.instance();
         HttpUrl url = request.url();
         Request routed;
@@ -54,6 +55,9 @@ public final class InstanceAttempt {
             } else {
                 routed = request.newBuilder().url(urls.rewrite(url, instance)).build();
                 target = chain;
+            }
+            if (pools != null) {
+                target = target.withConnectionPool(pools.poolFor(instance));
             }
         } catch (RuntimeException e) {
             // Never sent, and the instance is why (a host this client cannot address): a failure of the
@@ -82,12 +86,7 @@ public final class InstanceAttempt {
             lease.onError(e);
             throw e;
         }
-        int code = response.code();
-        if (failureStatus.test(code)) {
-            lease.onError(new FailureStatusException(instance, code));
-        } else {
-            lease.onResult(response);
-        }
+        statuses.end(lease, response);
         return response;
     }
 

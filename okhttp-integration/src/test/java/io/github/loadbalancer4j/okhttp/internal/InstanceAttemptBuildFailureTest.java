@@ -12,6 +12,7 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -132,7 +133,9 @@ class InstanceAttemptBuildFailureTest {
 
     private OkHttpClient clientSendingThrough(InstanceUrls urls) {
         Interceptor singleAttempt = chain -> InstanceAttempt.send(chain, chain.request(), orders.acquire(),
-                LoadBalancingInterceptor.DEFAULT_FAILURE_STATUS, urls, InstanceAttempt.startOf(chain));
+                new FailureStatuses(LoadBalancingInterceptor.DEFAULT_FAILURE_STATUS,
+                        LoadBalancingInterceptor.DEFAULT_MAX_RETRY_AFTER, Clock.systemUTC()),
+                urls, null, InstanceAttempt.startOf(chain));
         return new OkHttpClient.Builder().dispatcher(new Dispatcher(dispatcherThreads)).addInterceptor(singleAttempt).build();
     }
 }

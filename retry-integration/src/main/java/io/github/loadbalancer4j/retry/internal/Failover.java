@@ -152,6 +152,21 @@ public final class Failover<T> {
     }
 
     /**
+     * The last attempt's result is final without asking the Retry whether to retry it (a response to a
+     * request that must not be sent twice): the Retry records the call as done.
+     *
+     * @return {@link Action#RETURN}, or {@link Action#THROW} when the Retry throws ({@code failAfterMaxAttempts})
+     */
+    public Action finish() {
+        try {
+            context.onComplete();
+            return Action.RETURN;
+        } catch (RuntimeException | Error e) {
+            return decisionFailed(e, null);
+        }
+    }
+
+    /**
      * Ends the call with {@code error} without asking the Retry: for failures the caller knows must not
      * move on (a request that reached the server and is not safe to repeat, a canceled call).
      *

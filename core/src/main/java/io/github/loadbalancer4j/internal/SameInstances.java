@@ -1,19 +1,26 @@
-package io.github.loadbalancer4j.consul.internal;
+package io.github.loadbalancer4j.internal;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Whether two lists hold the same instances with the same values. {@link ServiceInstance#equals}
- * compares ids only, so a changed weight, zone or metadata would look like no change.
+ * Whether two lists hold the same instances with the same values, in the same order: what a
+ * discovery source asks before it publishes a list again. {@link ServiceInstance#equals} compares ids
+ * only, so a changed weight, zone or metadata would look like no change. Public for the loadbalancer4j
+ * modules; not API.
  */
-final class SameInstances {
+public final class SameInstances {
 
     private SameInstances() {
     }
 
-    static boolean same(List<ServiceInstance> a, List<ServiceInstance> b) {
+    /**
+     * @param a a list
+     * @param b another list
+     * @return true when both hold, position by position, instances equal in every value
+     */
+    public static boolean same(List<ServiceInstance> a, List<ServiceInstance> b) {
         if (a.size() != b.size()) {
             return false;
         }

@@ -10,11 +10,13 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.retry.internal.Failover;
 import io.github.loadbalancer4j.retry.internal.HttpFailoverRules;
+import io.github.loadbalancer4j.spring.internal.HttpOutcomes;
 import io.github.loadbalancer4j.spring.internal.InstanceUris;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
@@ -42,9 +44,10 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  *   <li><b>URL</b>: the host and port become the instance's; the scheme becomes https when the
  *       instance is secure (certificates are then checked against the instance's host name);
  *   <li><b>outcome</b>: an {@link IOException}, or a response whose status is a failure status
- *       (default: 5xx, recorded as a {@link FailureStatusException}), counts as a failure on the
+ *       (default: 429 and 5xx, recorded as a {@link FailureStatusException}), counts as a failure on the
  *       instance's circuit breaker; the time to the response feeds its latency. The caller gets the
- *       response as it is;
+ *       response as it is. A 429 or 503 failure with a {@code Retry-After} keeps its instance out of
+ *       selection that long (at most {@link Builder#maxRetryAfter}, 60 s by default);
  *   <li><b>failover</b>, when the route has a {@link Retry}: the Retry decides what is retried (a
  *       failure status reaches it as a {@link FailureStatusException}, other responses through its result
  *       predicate), how often and the wait; the route's {@link RetryBudget} caps the retries; each retry
@@ -61,36 +64,42 @@ import org.springframework.http.client.support.HttpRequestWrapper;
  */
 public final class LoadBalancingClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
-    /** The default failure statuses: 500-599. */
-    public static final IntPredicate DEFAULT_FAILURE_STATUS = code -> code >= 500 && code <= 599;
+    /**
+     * The default failure statuses, as the OkHttp interceptor's: 429 (Too Many Requests) and 500-599.
+     * A rate-limited instance answers 429 at once; counted as a success it would look like the fastest
+     * instance and attract more calls.
+     */
+    public static final IntPredicate DEFAULT_FAILURE_STATUS = code -> code == 429 || (code >= 500 && code <= 599);
+
+    /** The default cap on how long a {@code Retry-After} keeps an instance out of selection: 60 s. */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
     private final LoadBalancerRoutes routes;
-    private final IntPredicate failureStatus;
+    private final HttpOutcomes outcomes;
 
-    private LoadBalancingClientHttpRequestInterceptor(LoadBalancerRoutes routes, IntPredicate failureStatus) {
-        this.routes = requireNonNull(routes, "routes");
-        this.failureStatus = requireNonNull(failureStatus, "failureStatus");
+    private LoadBalancingClientHttpRequestInterceptor(LoadBalancerRoutes routes, HttpOutcomes outcomes) {
+        this.routes = routes;
+        this.outcomes = outcomes;
     }
 
     /**
-     * An interceptor with the default failure statuses (5xx).
+     * An interceptor with the defaults: failure statuses 429 and 5xx, {@code Retry-After} holds capped at 60 s.
      *
      * @param routes which hosts are load balanced
      * @return the interceptor
      */
     public static LoadBalancingClientHttpRequestInterceptor of(LoadBalancerRoutes routes) {
-        return new LoadBalancingClientHttpRequestInterceptor(routes, DEFAULT_FAILURE_STATUS);
+        return builder(routes).build();
     }
 
     /**
-     * An interceptor.
+     * Starts a builder.
      *
      * @param routes which hosts are load balanced
-     * @param failureStatus which statuses count as a failure of the instance that sent them
-     * @return the interceptor
+     * @return a builder with the defaults
      */
-    public static LoadBalancingClientHttpRequestInterceptor of(LoadBalancerRoutes routes, IntPredicate failureStatus) {
-        return new LoadBalancingClientHttpRequestInterceptor(routes, failureStatus);
+    public static Builder builder(LoadBalancerRoutes routes) {
+        return new Builder(routes);
     }
 
     /**
@@ -115,7 +124,7 @@ public final class LoadBalancingClientHttpRequestInterceptor implements ClientHt
         RetryBudget budget = route.retryBudget();
         if (retry == null || budget == null) {
             Lease lease = acquire(route.loadBalancer(), SelectionContext.empty());
-            return send(request, body, execution, lease).response;
+            return send(request, body, execution, lease).response();
         }
         return withFailover(request, body, execution, route.loadBalancer(), retry, budget);
     }
@@ -158,12 +167,10 @@ public final class LoadBalancingClientHttpRequestInterceptor implements ClientHt
                 previousFailure = failure;
                 continue;
             }
-            ClientHttpResponse response = attempt.response;
-            if (!idempotent) {
-                return response;
-            }
-            Failover.Action next = attempt.failure != null ? failover.afterFailure(instance, attempt.failure)
-                    : failover.afterResult(instance, response);
+            ClientHttpResponse response = attempt.response();
+            FailureStatusException status = attempt.failure();
+            Failover.Action next = !idempotent ? failover.finish()
+                    : status != null ? failover.afterFailure(instance, status) : failover.afterResult(instance, response);
             if (next == Failover.Action.RETURN || next == Failover.Action.THROW && !failover.decisionFailed()) {
                 return response; // final, or a failure status the Retry will not retry again: the caller gets it
             }
@@ -172,7 +179,8 @@ public final class LoadBalancingClientHttpRequestInterceptor implements ClientHt
                 throw rethrow(failover.failure()); // what the Retry threw (a predicate, failAfterMaxAttempts)
             }
             try {
-                awaitBackoff(failover.delayMillis(), null);
+                // An instance that asked to be left alone is held out: the next one need not wait for it.
+                awaitBackoff(attempt.held() ? 0 : failover.delayMillis(), null);
             } catch (InterruptedIOException e) {
                 response.close();
                 throw e;
@@ -202,13 +210,12 @@ public final class LoadBalancingClientHttpRequestInterceptor implements ClientHt
             response.close();
             throw e;
         }
-        if (failureStatus.test(status)) {
-            FailureStatusException failure = new FailureStatusException(instance, status);
-            lease.onError(failure);
-            return new Attempt(response, failure);
+        FailureStatusException failure = outcomes.end(lease, status, response.getHeaders());
+        if (failure == null) {
+            lease.onResult(response);
+            return new Attempt(response, null, false);
         }
-        lease.onResult(response);
-        return new Attempt(response, null);
+        return new Attempt(response, failure, !outcomes.holdFor(status, response.getHeaders()).isZero());
     }
 
     private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection) throws IOException {
@@ -259,14 +266,23 @@ public final class LoadBalancingClientHttpRequestInterceptor implements ClientHt
         return "LoadBalancingClientHttpRequestInterceptor{" + routes + '}';
     }
 
-    /** One attempt's response, and the failure status recorded for it, if any. */
-    private static final class Attempt {
-        final ClientHttpResponse response;
-        final @Nullable FailureStatusException failure;
+    /**
+     * One attempt's response, the failure status recorded for it, if any, and whether its instance is
+     * held out by a {@code Retry-After}.
+     */
+    private record Attempt(ClientHttpResponse response, @Nullable FailureStatusException failure, boolean held) {
+    }
 
-        Attempt(ClientHttpResponse response, @Nullable FailureStatusException failure) {
-            this.response = response;
-            this.failure = failure;
+    /** Builds a {@link LoadBalancingClientHttpRequestInterceptor}; every setter checks its argument at once. */
+    public static final class Builder extends HttpClientBuilder<Builder> {
+
+        private Builder(LoadBalancerRoutes routes) {
+            super(routes);
+        }
+
+        /** @return the interceptor */
+        public LoadBalancingClientHttpRequestInterceptor build() {
+            return new LoadBalancingClientHttpRequestInterceptor(routes, outcomes());
         }
     }
 

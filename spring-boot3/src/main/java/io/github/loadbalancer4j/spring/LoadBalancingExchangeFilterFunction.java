@@ -10,11 +10,12 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.retry.internal.Failover;
 import io.github.loadbalancer4j.retry.internal.HttpFailoverRules;
+import io.github.loadbalancer4j.spring.internal.HttpOutcomes;
 import io.github.loadbalancer4j.spring.internal.InstanceUris;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
-import java.util.function.IntPredicate;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -44,32 +45,31 @@ import reactor.core.publisher.Mono;
 public final class LoadBalancingExchangeFilterFunction implements ExchangeFilterFunction {
 
     private final LoadBalancerRoutes routes;
-    private final IntPredicate failureStatus;
+    private final HttpOutcomes outcomes;
 
-    private LoadBalancingExchangeFilterFunction(LoadBalancerRoutes routes, IntPredicate failureStatus) {
-        this.routes = requireNonNull(routes, "routes");
-        this.failureStatus = requireNonNull(failureStatus, "failureStatus");
+    private LoadBalancingExchangeFilterFunction(LoadBalancerRoutes routes, HttpOutcomes outcomes) {
+        this.routes = routes;
+        this.outcomes = outcomes;
     }
 
     /**
-     * A filter with the default failure statuses (5xx).
+     * A filter with the defaults: failure statuses 429 and 5xx, {@code Retry-After} holds capped at 60 s.
      *
      * @param routes which hosts are load balanced
      * @return the filter
      */
     public static LoadBalancingExchangeFilterFunction of(LoadBalancerRoutes routes) {
-        return new LoadBalancingExchangeFilterFunction(routes, LoadBalancingClientHttpRequestInterceptor.DEFAULT_FAILURE_STATUS);
+        return builder(routes).build();
     }
 
     /**
-     * A filter.
+     * Starts a builder.
      *
      * @param routes which hosts are load balanced
-     * @param failureStatus which statuses count as a failure of the instance that sent them
-     * @return the filter
+     * @return a builder with the defaults
      */
-    public static LoadBalancingExchangeFilterFunction of(LoadBalancerRoutes routes, IntPredicate failureStatus) {
-        return new LoadBalancingExchangeFilterFunction(routes, failureStatus);
+    public static Builder builder(LoadBalancerRoutes routes) {
+        return new Builder(routes);
     }
 
     /**
@@ -90,7 +90,7 @@ public final class LoadBalancingExchangeFilterFunction implements ExchangeFilter
         RetryBudget budget = route.retryBudget();
         if (retry == null || budget == null) {
             return Mono.defer(() -> send(request, next, route.loadBalancer().acquire()))
-                    .map(attempt -> attempt.response);
+                    .map(Attempt::response);
         }
         return Mono.defer(() -> new Call(request, next, route.loadBalancer(), Failover.start(retry, budget,
                 SelectionContext.empty())).attempt());
@@ -109,13 +109,13 @@ public final class LoadBalancingExchangeFilterFunction implements ExchangeFilter
         return next.exchange(routed)
                 .map(response -> {
                     int status = response.statusCode().value();
-                    if (failureStatus.test(status)) {
-                        FailureStatusException failure = new FailureStatusException(instance, status);
-                        lease.onError(failure);
-                        return new Attempt(instance, response, failure);
+                    HttpHeaders headers = response.headers().asHttpHeaders();
+                    FailureStatusException failure = outcomes.end(lease, status, headers);
+                    if (failure == null) {
+                        lease.onResult(response);
+                        return new Attempt(instance, response, null, false);
                     }
-                    lease.onResult(response);
-                    return new Attempt(instance, response, null);
+                    return new Attempt(instance, response, failure, !outcomes.holdFor(status, headers).isZero());
                 })
                 .doOnError(lease::onError)
                 .doOnCancel(lease::release) // ending a lease again does nothing: after an outcome this is a no-op
@@ -191,10 +191,8 @@ public final class LoadBalancingExchangeFilterFunction implements ExchangeFilter
                 previousFailure = failure;
                 return afterBackoff();
             }
-            if (!idempotent) {
-                return Mono.just(response);
-            }
-            Failover.Action action = outcome.failure != null ? failover.afterFailure(outcome.instance, outcome.failure)
+            Failover.Action action = !idempotent ? failover.finish()
+                    : outcome.failure != null ? failover.afterFailure(outcome.instance, outcome.failure)
                     : failover.afterResult(outcome.instance, response);
             if (action == Failover.Action.RETURN || action == Failover.Action.THROW && !failover.decisionFailed()) {
                 return Mono.just(response);
@@ -204,7 +202,8 @@ public final class LoadBalancingExchangeFilterFunction implements ExchangeFilter
             }
             previous = response;
             previousFailure = null;
-            return afterBackoff();
+            // An instance that asked to be left alone is held out: the next one need not wait for it.
+            return outcome.held ? attempt() : afterBackoff();
         }
 
         private Mono<ClientResponse> afterBackoff() {
@@ -219,37 +218,37 @@ public final class LoadBalancingExchangeFilterFunction implements ExchangeFilter
         }
     }
 
-    /** One attempt's response, and the failure status recorded for it, if any. */
-    private static final class Attempt {
-        final ServiceInstance instance;
-        final ClientResponse response;
-        final @Nullable FailureStatusException failure;
+    /** Builds a {@link LoadBalancingExchangeFilterFunction}; every setter checks its argument at once. */
+    public static final class Builder extends HttpClientBuilder<Builder> {
 
-        Attempt(ServiceInstance instance, ClientResponse response, @Nullable FailureStatusException failure) {
-            this.instance = instance;
-            this.response = response;
-            this.failure = failure;
+        private Builder(LoadBalancerRoutes routes) {
+            super(routes);
+        }
+
+        /** @return the filter */
+        public LoadBalancingExchangeFilterFunction build() {
+            return new LoadBalancingExchangeFilterFunction(routes, outcomes());
         }
     }
 
-    /** An attempt's response, or its failure. */
-    private static final class Outcome {
-        final ServiceInstance instance;
-        final @Nullable ClientResponse response;
-        final @Nullable Throwable failure;
+    /**
+     * One attempt's response, the failure status recorded for it, if any, and whether its instance is
+     * held out by a {@code Retry-After}.
+     */
+    private record Attempt(ServiceInstance instance, ClientResponse response, @Nullable FailureStatusException failure,
+            boolean held) {
+    }
 
-        private Outcome(ServiceInstance instance, @Nullable ClientResponse response, @Nullable Throwable failure) {
-            this.instance = instance;
-            this.response = response;
-            this.failure = failure;
-        }
+    /** An attempt's response, or its failure. */
+    private record Outcome(ServiceInstance instance, @Nullable ClientResponse response, @Nullable Throwable failure,
+            boolean held) {
 
         static Outcome of(Attempt attempt) {
-            return new Outcome(attempt.instance, attempt.response, attempt.failure);
+            return new Outcome(attempt.instance(), attempt.response(), attempt.failure(), attempt.held());
         }
 
         static Outcome failed(ServiceInstance instance, Throwable failure) {
-            return new Outcome(instance, null, failure);
+            return new Outcome(instance, null, failure, false);
         }
     }
 }

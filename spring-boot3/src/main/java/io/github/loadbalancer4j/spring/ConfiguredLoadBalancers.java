@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * LoadBalancer orders = configuredLoadBalancers.loadBalancer("orders").orElseThrow();
  * }</pre>
  *
- * <p>Every configured service gets its load balancer when the application starts, so a bad value
- * fails the start naming the property. A service that no property names gets one on demand, the
+ * <p>Every configured service gets its load balancer when the application starts (once every bean
+ * exists), so a bad value fails the start naming the property. A service that no property names gets one on demand, the
  * first time a request names it, when {@code configs.default} sets {@code discovery: true} and the
  * DiscoveryClient lists it ({@code loadbalancer4j.discovery.on-demand}, on by default).
  *
@@ -62,7 +62,7 @@ public final class ConfiguredLoadBalancers implements LoadBalancerRoutes, AutoCl
     private volatile boolean closed;
 
     /**
-     * Makes the registry and a load balancer for every configured service.
+     * Makes the registry; {@link #start()} makes the configured services' load balancers.
      *
      * @param properties the bound properties
      * @param factory makes configs, sources, retries and budgets from the application's beans
@@ -76,13 +76,27 @@ public final class ConfiguredLoadBalancers implements LoadBalancerRoutes, AutoCl
         this.rebind = requireNonNull(rebind, "rebind");
         this.onDemand = onDemand;
         this.registry = registryOf(properties, factory);
-        try {
-            for (String service : properties.getInstances().keySet()) {
-                create(service, ServiceSettings.ofInstance(properties, service), false);
+    }
+
+    /**
+     * Makes a load balancer for every configured service. Called once every singleton of the application
+     * exists (not while this bean is made): a discovery source reads the DiscoveryClient at once, and
+     * the DiscoveryClient's own HTTP client (Eureka's) may be built from builders this module customizes.
+     *
+     * @throws RuntimeException naming the property and the value, when one is bad; then nothing is left running
+     */
+    void start() {
+        synchronized (writeLock) {
+            try {
+                for (String service : properties.getInstances().keySet()) {
+                    if (!entries.containsKey(service)) {
+                        create(service, ServiceSettings.ofInstance(properties, service), false);
+                    }
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -72,6 +73,18 @@ public class LoadBalancer4jAutoConfiguration {
         return new ConfiguredLoadBalancers(properties, factory,
                 () -> Binder.get(environment).bindOrCreate(LoadBalancer4jProperties.PREFIX, LoadBalancer4jProperties.class),
                 onDemand);
+    }
+
+    /**
+     * Makes the configured services' load balancers once every bean exists; a bad value then fails the
+     * application's start.
+     *
+     * @param loadBalancers the configured load balancers
+     * @return the starter
+     */
+    @Bean
+    public SmartInitializingSingleton loadBalancer4jStarter(ConfiguredLoadBalancers loadBalancers) {
+        return loadBalancers::start;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.github.loadbalancer4j.spring;
 
 import io.github.loadbalancer4j.okhttp.LoadBalancingInterceptor;
+import io.github.loadbalancer4j.spring.internal.LazyRoutes;
 import okhttp3.OkHttpClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +25,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code RestClient.Builder} and {@code RestTemplateBuilder}), a {@link LoadBalancingExchangeFilterFunction}
  * (added to its {@code WebClient.Builder}), each when its Spring module is on the class path, and the
  * OkHttp module's {@link LoadBalancingInterceptor} when OkHttp is. {@code loadbalancer4j.clients.customize-builders:
- * false} leaves Spring Boot's builders alone (the beans are still there to add by hand).
+ * false} leaves Spring Boot's builders alone (the beans are still there to add by hand). The interceptor
+ * and the filter look the load balancers up at their first request, so that making them does not make
+ * the load balancers (whose DiscoveryClient may itself be built from those customized builders).
  */
 @AutoConfiguration(after = LoadBalancer4jAutoConfiguration.class)
 @ConditionalOnBean(ConfiguredLoadBalancers.class)
@@ -42,8 +46,9 @@ public class LoadBalancer4jClientsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LoadBalancingClientHttpRequestInterceptor loadBalancingClientHttpRequestInterceptor(ConfiguredLoadBalancers loadBalancers) {
-            return LoadBalancingClientHttpRequestInterceptor.of(loadBalancers);
+        LoadBalancingClientHttpRequestInterceptor loadBalancingClientHttpRequestInterceptor(
+                ObjectProvider<ConfiguredLoadBalancers> loadBalancers) {
+            return LoadBalancingClientHttpRequestInterceptor.of(new LazyRoutes(loadBalancers::getObject));
         }
 
         @Bean
@@ -75,8 +80,8 @@ public class LoadBalancer4jClientsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LoadBalancingExchangeFilterFunction loadBalancingExchangeFilterFunction(ConfiguredLoadBalancers loadBalancers) {
-            return LoadBalancingExchangeFilterFunction.of(loadBalancers);
+        LoadBalancingExchangeFilterFunction loadBalancingExchangeFilterFunction(ObjectProvider<ConfiguredLoadBalancers> loadBalancers) {
+            return LoadBalancingExchangeFilterFunction.of(new LazyRoutes(loadBalancers::getObject));
         }
 
         @Bean

@@ -48,10 +48,11 @@ public class LoadBalancer4jActuatorAutoConfiguration {
     /** The {@code loadbalancers} health indicator. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
-    @ConditionalOnEnabledHealthIndicator("loadbalancers")
     static class HealthConfiguration {
 
+        // On the method: on the class, Spring would resolve its condition before checking that Actuator is there.
         @Bean
+        @ConditionalOnEnabledHealthIndicator("loadbalancers")
         @ConditionalOnMissingBean(name = "loadbalancersHealthIndicator")
         LoadBalancersHealthIndicator loadbalancersHealthIndicator(ConfiguredLoadBalancers loadBalancers) {
             return new LoadBalancersHealthIndicator(loadBalancers.getRegistry());

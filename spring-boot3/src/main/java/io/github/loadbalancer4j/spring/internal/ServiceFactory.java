@@ -158,7 +158,7 @@ public final class ServiceFactory {
         try {
             return b.build();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException(s.prefix() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(s.prefix() + ": " + e.getMessage()); // the whole story is in the message
         }
     }
 
@@ -191,7 +191,7 @@ public final class ServiceFactory {
             return b.build();
         } catch (IllegalStateException e) {
             throw new IllegalStateException(s.property(HEALTH_CHECK_TIMEOUT) + " and " + s.property(HEALTH_CHECK_INTERVAL)
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage());
         }
     }
 

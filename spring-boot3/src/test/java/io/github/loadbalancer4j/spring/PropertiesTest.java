@@ -86,11 +86,12 @@ class PropertiesTest {
                 });
     }
 
+    // Health checks connect to the instances: their tests use closed loopback ports, never another address.
     @Test
     void healthCheckKeysMakeAnHttpCheckWhenAPathIsSet() {
         Contexts.runner()
                 .withPropertyValues(
-                        "loadbalancer4j.instances.orders.static-instances=http://10.0.1.10:8080",
+                        "loadbalancer4j.instances.orders.static-instances=http://127.0.0.1:1",
                         "loadbalancer4j.instances.orders.health-check.path=/ready",
                         "loadbalancer4j.instances.orders.health-check.interval=3s",
                         "loadbalancer4j.instances.orders.health-check.timeout=500ms",
@@ -115,8 +116,8 @@ class PropertiesTest {
         Contexts.runner()
                 .withPropertyValues(
                         "loadbalancer4j.configs.default.health-check.interval=4s",
-                        "loadbalancer4j.instances.orders.static-instances=http://10.0.1.10:8080",
-                        "loadbalancer4j.instances.carts.static-instances=http://10.0.2.10:8080",
+                        "loadbalancer4j.instances.orders.static-instances=http://127.0.0.1:1",
+                        "loadbalancer4j.instances.carts.static-instances=http://127.0.0.1:2",
                         "loadbalancer4j.instances.carts.health-check.enabled=false")
                 .run(context -> {
                     HealthCheckConfig orders = loadBalancer(context, "orders").getConfig().getHealthCheck();

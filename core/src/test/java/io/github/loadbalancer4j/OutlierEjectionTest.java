@@ -64,6 +64,8 @@ class OutlierEjectionTest {
     private final Map<ServiceInstance, IntPredicate> failing = new HashMap<>();
     private final Map<ServiceInstance, Integer> calls = new HashMap<>();
     private final List<LoadBalancerEvent> events = new CopyOnWriteArrayList<>();
+    private final List<ServiceInstance> eleven = fleet(11);
+    private final ServiceInstance gray = eleven.get(10);
 
     private static List<ServiceInstance> fleet(int size) {
         List<ServiceInstance> instances = new ArrayList<>();
@@ -119,6 +121,17 @@ class OutlierEjectionTest {
                 .collect(Collectors.toList());
     }
 
+    /** Eleven instances, the last of which fails every 10th call, under outlier ejection's defaults. */
+    private LoadBalancer grayAmongTenHealthy() {
+        return grayAmongTenHealthy(OutlierEjectionConfig.ofDefaults());
+    }
+
+    /** Eleven instances, the last of which fails every 10th call. */
+    private LoadBalancer grayAmongTenHealthy(OutlierEjectionConfig outliers) {
+        failEvery(gray, 10);
+        return loadBalancer(eleven, outliers);
+    }
+
     private static CircuitBreaker.State state(LoadBalancer lb, ServiceInstance instance) {
         return lb.getInstances().stream().filter(s -> s.instance().equals(instance)).findFirst().orElseThrow()
                 .circuitBreaker().getState();
@@ -126,10 +139,7 @@ class OutlierEjectionTest {
 
     @Test
     void tenPercentFailingInstanceAmongTenHealthyOnesIsEjectedAtTheFirstSweep() {
-        List<ServiceInstance> instances = fleet(11);
-        ServiceInstance gray = instances.get(10);
-        failEvery(gray, 10);
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.ofDefaults());
+        LoadBalancer lb = grayAmongTenHealthy();
 
         runUntil(lb, INTERVAL.minus(CALL));
         CircuitBreaker.State beforeTheSweep = state(lb, gray);
@@ -152,10 +162,7 @@ class OutlierEjectionTest {
 
     @Test
     void outlierEventComesBeforeTheInstancesEjectionAndSaysWhy() {
-        List<ServiceInstance> instances = fleet(11);
-        ServiceInstance gray = instances.get(10);
-        failEvery(gray, 10);
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.ofDefaults());
+        LoadBalancer lb = grayAmongTenHealthy();
 
         runUntil(lb, INTERVAL.plus(CALL));
 
@@ -170,10 +177,7 @@ class OutlierEjectionTest {
 
     @Test
     void noCallReachesAnEjectedInstanceUntilItsBreakersWaitIsOver() {
-        List<ServiceInstance> instances = fleet(11);
-        ServiceInstance gray = instances.get(10);
-        failEvery(gray, 10);
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.ofDefaults());
+        LoadBalancer lb = grayAmongTenHealthy();
         runUntil(lb, INTERVAL.plus(CALL));
         int atEjection = calls.get(gray);
 
@@ -184,10 +188,7 @@ class OutlierEjectionTest {
 
     @Test
     void ejectedInstanceComesBackThroughItsBreakersHalfOpen() {
-        List<ServiceInstance> instances = fleet(11);
-        ServiceInstance gray = instances.get(10);
-        failEvery(gray, 10);
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.ofDefaults());
+        LoadBalancer lb = grayAmongTenHealthy();
         List<String> transitions = new CopyOnWriteArrayList<>();
         lb.getInstances().get(10).circuitBreaker().getEventPublisher()
                 .onStateTransition(e -> transitions.add(e.getStateTransition().toString()));
@@ -206,10 +207,7 @@ class OutlierEjectionTest {
 
     @Test
     void anInstanceEjectedAgainWaitsLongerEachTimeAsItsBreakerWould() {
-        List<ServiceInstance> instances = fleet(11);
-        ServiceInstance gray = instances.get(10);
-        failEvery(gray, 10); // it keeps failing 10%, and passes its three HALF_OPEN probes each time
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.ofDefaults());
+        LoadBalancer lb = grayAmongTenHealthy(); // it keeps failing 10%, and passes its three HALF_OPEN probes each time
 
         runUntil(lb, Duration.ofSeconds(75));
 
@@ -326,10 +324,8 @@ class OutlierEjectionTest {
 
     @Test
     void noInstanceIsJudgedWhenFewerThanMinimumHostsHadEnoughCalls() {
-        List<ServiceInstance> instances = fleet(11);
-        failEvery(instances.get(10), 10);
         // Each instance gets about 909 calls per interval: fewer than 1,000.
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.custom().requestVolume(1000).build());
+        LoadBalancer lb = grayAmongTenHealthy(OutlierEjectionConfig.custom().requestVolume(1000).build());
 
         runUntil(lb, INTERVAL.multipliedBy(3).plus(CALL));
 
@@ -338,24 +334,21 @@ class OutlierEjectionTest {
 
     @Test
     void sweepsFollowTheIntervalOfTheConfig() {
-        List<ServiceInstance> instances = fleet(11);
-        failEvery(instances.get(10), 10);
         // 2 s: about 180 calls per instance per interval, enough for the default volume of 100.
-        LoadBalancer lb = loadBalancer(instances, OutlierEjectionConfig.custom().interval(Duration.ofSeconds(2)).build());
+        LoadBalancer lb = grayAmongTenHealthy(OutlierEjectionConfig.custom().interval(Duration.ofSeconds(2)).build());
 
         runUntil(lb, Duration.ofSeconds(2).minus(CALL));
         boolean beforeTheFirstSweep = outlierEvents().isEmpty();
         runUntil(lb, Duration.ofSeconds(2).plus(CALL));
 
         assertThat(beforeTheFirstSweep).isTrue();
-        assertThat(outlierEvents()).extracting(OutlierEjectedEvent::getInstance).containsExactly(instances.get(10));
+        assertThat(outlierEvents()).extracting(OutlierEjectedEvent::getInstance).containsExactly(gray);
     }
 
     @Test
     void outlierEjectionIsOffByDefault() {
-        List<ServiceInstance> instances = fleet(11);
-        failEvery(instances.get(10), 10);
-        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(instances), LoadBalancerConfig.custom()
+        failEvery(gray, 10);
+        LoadBalancer lb = LoadBalancer.of("orders", InstanceSource.of(eleven), LoadBalancerConfig.custom()
                 .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(BREAKERS)
                 .clock(clock).ticker(clock.ticker()).build());
         lb.getEventPublisher().onEvent(events::add);
@@ -364,6 +357,6 @@ class OutlierEjectionTest {
 
         assertThat(LoadBalancerConfig.ofDefaults().getOutlierEjection()).isNull();
         assertThat(outlierEvents()).isEmpty();
-        assertThat(state(lb, instances.get(10))).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(state(lb, gray)).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 }

@@ -417,7 +417,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
         List<OutlierDetector.Ejection> ejected = detector.sweep(list.known(), now);
         if (!ejected.isEmpty() && events.hasConsumers()) {
             for (OutlierDetector.Ejection e : ejected) {
-                refresher.queue(new OutlierEjectedEvent(name, now(), e.state.instance(), config.getOutlierEjection().getMode(),
+                refresher.queue(new OutlierEjectedEvent(name, now(), e.state.instance(), detector.mode(),
                         e.finding.calls, e.finding.successRate, e.finding.threshold, e.openFor));
             }
         }

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -78,6 +79,11 @@ final class OutlierDetector {
         return now - nextSweepAt >= 0;
     }
 
+    /** @return the rule's mode, for events */
+    OutlierEjectionConfig.Mode mode() {
+        return config.getMode();
+    }
+
     /** @return instances ejected since creation */
     long ejections() {
         return ejections.sum();
@@ -103,6 +109,7 @@ final class OutlierDetector {
                 state.outlierEjections--;
             }
         }
+        Arrays.fill(judged, 0, n, null); // no removed instance is kept alive until the next sweep
         return ejected;
     }
 
@@ -125,7 +132,6 @@ final class OutlierDetector {
                 n++;
             }
         }
-        java.util.Arrays.fill(judged, n, judged.length, null);
         return n;
     }
 

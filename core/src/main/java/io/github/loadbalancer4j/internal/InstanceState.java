@@ -112,7 +112,8 @@ public final class InstanceState implements StampedCost {
     private volatile long failures;
     /**
      * Outlier ejection's multiplier of the breaker's open wait (Envoy's and gRPC's): one more per
-     * ejection, one less per sweep the instance is in and not ejected. Under the load balancer's lock.
+     * ejection, one less per sweep that judged the instance on enough calls and did not eject it.
+     * Under the load balancer's lock.
      */
     int outlierEjections;
 

@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.event.InstanceRemovedEvent;
 import io.github.loadbalancer4j.event.InstanceRestoredEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
 import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
+import io.github.loadbalancer4j.event.OutlierEjectedEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
@@ -397,6 +398,14 @@ public interface LoadBalancer extends AutoCloseable {
 
         /** @return whether panic mode is on (too few available: selecting among all) */
         boolean isPanicking();
+
+        /**
+         * @return instances outlier ejection has ejected since creation (each ejection counted; 0 when
+         *     outlier ejection is off)
+         */
+        default long getNumberOfOutlierEjections() {
+            return 0;
+        }
     }
 
     /** Where consumers of a load balancer's events register, in the style of resilience4j. */
@@ -460,5 +469,11 @@ public interface LoadBalancer extends AutoCloseable {
          * @return this publisher
          */
         EventPublisher onDuplicateInstances(EventConsumer<DuplicateInstancesEvent> consumer);
+
+        /**
+         * @param consumer called when outlier ejection opens an instance's breaker
+         * @return this publisher
+         */
+        EventPublisher onOutlierEjected(EventConsumer<OutlierEjectedEvent> consumer);
     }
 }

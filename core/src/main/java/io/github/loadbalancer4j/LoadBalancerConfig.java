@@ -60,6 +60,7 @@ public final class LoadBalancerConfig {
     private final @Nullable CircuitBreakerConfig circuitBreakerConfig;
     private final @Nullable String circuitBreakerConfigName;
     private final @Nullable HealthCheckConfig healthCheck;
+    private final @Nullable OutlierEjectionConfig outlierEjection;
     private final double panicThreshold;
     private final Duration slowStart;
     private final int maxSelectionAttempts;
@@ -72,6 +73,7 @@ public final class LoadBalancerConfig {
         this.circuitBreakerConfig = b.circuitBreakerConfig;
         this.circuitBreakerConfigName = b.circuitBreakerConfigName;
         this.healthCheck = b.healthCheck;
+        this.outlierEjection = b.outlierEjection;
         this.panicThreshold = b.panicThreshold;
         this.slowStart = b.slowStart;
         this.maxSelectionAttempts = b.maxSelectionAttempts;
@@ -124,6 +126,11 @@ public final class LoadBalancerConfig {
         return healthCheck;
     }
 
+    /** @return how outliers relative to the fleet are ejected, or null when outlier ejection is off (the default) */
+    public @Nullable OutlierEjectionConfig getOutlierEjection() {
+        return outlierEjection;
+    }
+
     /** @return the fraction of known instances below which selection uses all of them; 0 is off */
     public double getPanicThreshold() {
         return panicThreshold;
@@ -154,7 +161,8 @@ public final class LoadBalancerConfig {
         return "LoadBalancerConfig{selectionStrategy=" + selectionStrategy
                 + ", circuitBreakerConfigName=" + circuitBreakerConfigName
                 + ", explicitCircuitBreakerConfig=" + (circuitBreakerConfig != null)
-                + ", healthCheck=" + healthCheck + ", panicThreshold=" + panicThreshold + ", slowStart=" + slowStart
+                + ", healthCheck=" + healthCheck + ", outlierEjection=" + outlierEjection
+                + ", panicThreshold=" + panicThreshold + ", slowStart=" + slowStart
                 + ", maxSelectionAttempts=" + maxSelectionAttempts + '}';
     }
 
@@ -165,6 +173,7 @@ public final class LoadBalancerConfig {
         private @Nullable CircuitBreakerConfig circuitBreakerConfig;
         private @Nullable String circuitBreakerConfigName;
         private @Nullable HealthCheckConfig healthCheck;
+        private @Nullable OutlierEjectionConfig outlierEjection;
         private double panicThreshold = DEFAULT_PANIC_THRESHOLD;
         private Duration slowStart = DEFAULT_SLOW_START;
         private int maxSelectionAttempts = DEFAULT_MAX_SELECTION_ATTEMPTS;
@@ -180,6 +189,7 @@ public final class LoadBalancerConfig {
             this.circuitBreakerConfig = base.circuitBreakerConfig;
             this.circuitBreakerConfigName = base.circuitBreakerConfigName;
             this.healthCheck = base.healthCheck;
+            this.outlierEjection = base.outlierEjection;
             this.panicThreshold = base.panicThreshold;
             this.slowStart = base.slowStart;
             this.maxSelectionAttempts = base.maxSelectionAttempts;
@@ -247,6 +257,19 @@ public final class LoadBalancerConfig {
          */
         public Builder healthCheck(HealthCheckConfig healthCheck) {
             this.healthCheck = requireNonNull(healthCheck, "healthCheck");
+            return this;
+        }
+
+        /**
+         * Ejects instances that fail much more often than the rest of the fleet (a gray failure, below
+         * their breaker's threshold) by opening their own circuit breaker: the breaker's wait, HALF_OPEN
+         * probes, events and metrics apply; an {@code OutlierEjectedEvent} says why. Off by default.
+         *
+         * @param outlierEjection how outliers are found and how many may be out at once
+         * @return this builder
+         */
+        public Builder outlierEjection(OutlierEjectionConfig outlierEjection) {
+            this.outlierEjection = requireNonNull(outlierEjection, "outlierEjection");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.benchmarks;
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * P3: one successful call decorated by a load balancer with the default config (peakEwma; and round robin) over
  * 3 instances, a default breaker per instance, the system ticker) against the same call decorated
- * by one resilience4j circuit breaker with its default config, and the bare call.
+ * by one resilience4j circuit breaker with its default config, and the bare call; and the default
+ * config with outlier ejection on, for what its counting costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,8 +34,10 @@ public class DecoratedCallBenchmark {
     private Supplier<ServiceInstance> circuitBreaker;
     private Supplier<ServiceInstance> loadBalanced;
     private Supplier<ServiceInstance> roundRobin;
+    private Supplier<ServiceInstance> outlierEjecting;
     private LoadBalancer loadBalancer;
     private LoadBalancer roundRobinLoadBalancer;
+    private LoadBalancer outlierEjectingLoadBalancer;
 
     @Setup
     public void setUp() {
@@ -46,12 +50,16 @@ public class DecoratedCallBenchmark {
         roundRobinLoadBalancer = LoadBalancer.of("bench-rr", InstanceSource.of(BenchmarkInstances.instances(3)),
                 LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         roundRobin = LoadBalancer.decorateSupplier(roundRobinLoadBalancer, chosen -> chosen);
+        outlierEjectingLoadBalancer = LoadBalancer.of("bench-outliers", InstanceSource.of(BenchmarkInstances.instances(3)),
+                LoadBalancerConfig.custom().outlierEjection(OutlierEjectionConfig.ofDefaults()).build());
+        outlierEjecting = LoadBalancer.decorateSupplier(outlierEjectingLoadBalancer, chosen -> chosen);
     }
 
     @TearDown
     public void tearDown() {
         loadBalancer.close();
         roundRobinLoadBalancer.close();
+        outlierEjectingLoadBalancer.close();
     }
 
     /** The call itself, undecorated. */
@@ -70,6 +78,12 @@ public class DecoratedCallBenchmark {
     @Benchmark
     public ServiceInstance loadBalancer() {
         return loadBalanced.get();
+    }
+
+    /** The default config with outlier ejection on: one atomic add per call, and a sweep every 10 s on the load balancer's thread. */
+    @Benchmark
+    public ServiceInstance loadBalancerOutlierEjection() {
+        return outlierEjecting.get();
     }
 
     /** The same with {@code roundRobin()}, the cheapest pick. */

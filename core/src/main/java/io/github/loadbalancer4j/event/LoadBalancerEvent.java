@@ -35,6 +35,8 @@ public interface LoadBalancerEvent {
         /** The instance source could not reach discovery; the last good list stays. */
         DISCOVERY_FAILED,
         /** The instance source gave several instances with one id; the first was kept. */
-        DUPLICATE_INSTANCES
+        DUPLICATE_INSTANCES,
+        /** Outlier ejection opened an instance's circuit breaker: it did much worse than the fleet. */
+        OUTLIER_EJECTED
     }
 }

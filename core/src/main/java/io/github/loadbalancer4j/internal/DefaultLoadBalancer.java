@@ -22,6 +22,7 @@ import io.github.loadbalancer4j.event.InstanceRemovedEvent;
 import io.github.loadbalancer4j.event.InstanceRestoredEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
 import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
+import io.github.loadbalancer4j.event.OutlierEjectedEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
@@ -64,6 +65,8 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
     private final LoadBalancerMetrics metrics;
     private final Refresher refresher;
     private final @Nullable HealthChecks health;
+    // Null when outlier ejection is off: then calls count nothing (one null check per call's end).
+    private final @Nullable OutlierDetector outliers;
     private final Object lock = new Object();
     private final InstanceSource.Subscription subscription;
 
@@ -106,7 +109,11 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
         this.availability = new Availability(config.getPanicThreshold(), slowStartNanos,
                 health == null || health.selectableBeforeFirstCheck());
         this.list = new InstanceList(new InstanceCircuitBreakers(name, config), recent, slowStartNanos);
-        this.metrics = new LoadBalancerMetrics(() -> snapshot, this::availableNow);
+        this.outliers = config.getOutlierEjection() == null ? null
+                : new OutlierDetector(config.getOutlierEjection(), ticker.getAsLong());
+        OutlierDetector detector = outliers;
+        this.metrics = new LoadBalancerMetrics(() -> snapshot, this::availableNow,
+                detector == null ? () -> 0L : detector::ejections);
         this.snapshot = Snapshot.empty(strategy);
         this.subscription = source.subscribe(new InstanceSource.Listener() {
             @Override
@@ -228,6 +235,9 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
         recent.advance(end);
         if (state.ended(duration, end, failed)) {
             refresher.requestAsync(); // its breaker moved: the snapshot follows on the load balancer's thread
+        }
+        if (outliers != null && outcome != CallObserver.Outcome.IGNORED) {
+            state.countOutcome(failed); // what the breaker recorded, as the latency statistics take it
         }
         CallObserver observer = callObserver;
         if (observer != null) {
@@ -389,6 +399,9 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                 return;
             }
             long now = ticker.getAsLong();
+            if (outliers != null && outliers.due(now)) {
+                sweepOutliersLocked(outliers, now);
+            }
             if (snapshot.recheckDue(now)) {
                 for (InstanceState state : list.known()) {
                     // After its wait an OPEN breaker moves to HALF_OPEN here (real time or an injected clock).
@@ -396,6 +409,17 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                 }
             }
             rebuildLocked(now);
+        }
+    }
+
+    /** Opens the breakers of the outliers of the last interval; their ejection follows in the rebuild. Under the lock. */
+    private void sweepOutliersLocked(OutlierDetector detector, long now) {
+        List<OutlierDetector.Ejection> ejected = detector.sweep(list.known(), now);
+        if (!ejected.isEmpty() && events.hasConsumers()) {
+            for (OutlierDetector.Ejection e : ejected) {
+                refresher.queue(new OutlierEjectedEvent(name, now(), e.state.instance(), detector.mode(),
+                        e.finding.calls, e.finding.successRate, e.finding.threshold, e.openFor));
+            }
         }
     }
 
@@ -428,8 +452,10 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
             refresher.queue(r.panic ? new PanicEnteredEvent(name, now(), r.availableCount, known.length)
                     : new PanicLeftEvent(name, now(), r.availableCount, known.length));
         }
+        // The next outlier sweep is a recheck too: the first pick after it hands the sweep to the refresher.
+        long recheckAt = outliers == null ? r.recheckAt : Math.min(r.recheckAt, outliers.nextSweepAt());
         snapshot = new Snapshot(known, r.selectable, r.availableCount, strategy.newSelector(Candidates.of(r.selectable)),
-                strategy, r.panic, r.recheckAt, false);
+                strategy, r.panic, recheckAt, false);
     }
 
     @Override

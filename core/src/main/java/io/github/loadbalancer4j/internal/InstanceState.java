@@ -61,6 +61,8 @@ public final class InstanceState implements StampedCost {
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle COST;
     private static final VarHandle STAMP;
+    private static final VarHandle SUCCESSES;
+    private static final VarHandle FAILURES;
 
     static {
         try {
@@ -68,6 +70,8 @@ public final class InstanceState implements StampedCost {
             IN_FLIGHT = lookup.findVarHandle(InstanceState.class, "inFlight", int.class);
             COST = lookup.findVarHandle(InstanceState.class, "cost", double.class);
             STAMP = lookup.findVarHandle(InstanceState.class, "stamp", long.class);
+            SUCCESSES = lookup.findVarHandle(InstanceState.class, "successes", long.class);
+            FAILURES = lookup.findVarHandle(InstanceState.class, "failures", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -98,6 +102,20 @@ public final class InstanceState implements StampedCost {
 
     /** Ticker time until which the server asked not to be called (Retry-After), or {@link #NOT_HELD}. */
     private volatile long heldUntil = NOT_HELD;
+
+    // Outlier ejection's counts of the calls ended since its last sweep, as the breaker recorded them;
+    // only counted while outlier ejection is on. Two counters, not one packed word: a call ends as one
+    // or the other, so either way it pays a single atomic add.
+    @SuppressWarnings("unused") // updated through SUCCESSES
+    private volatile long successes;
+    @SuppressWarnings("unused") // updated through FAILURES
+    private volatile long failures;
+    /**
+     * Outlier ejection's multiplier of the breaker's open wait (Envoy's and gRPC's): one more per
+     * ejection, one less per sweep that judged the instance on enough calls and did not eject it.
+     * Under the load balancer's lock.
+     */
+    int outlierEjections;
 
     /** Whether the selector may pick it, as last applied; written only under the load balancer's lock. */
     boolean available;
@@ -259,6 +277,25 @@ public final class InstanceState implements StampedCost {
             }
         }
         return circuitBreaker.getState() != seenState;
+    }
+
+    /** Counts an ended call for outlier ejection. */
+    void countOutcome(boolean failed) {
+        if (failed) {
+            FAILURES.getAndAdd(this, 1L);
+        } else {
+            SUCCESSES.getAndAdd(this, 1L);
+        }
+    }
+
+    /** @return the successes counted since the last call, which start again from 0 */
+    long takeSuccesses() {
+        return (long) SUCCESSES.getAndSet(this, 0L);
+    }
+
+    /** @return the failures counted since the last call, which start again from 0 */
+    long takeFailures() {
+        return (long) FAILURES.getAndSet(this, 0L);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.github.loadbalancer4j.event.InstanceRemovedEvent;
 import io.github.loadbalancer4j.event.InstanceRestoredEvent;
 import io.github.loadbalancer4j.event.LoadBalancerEvent;
 import io.github.loadbalancer4j.event.NoAvailableInstanceEvent;
+import io.github.loadbalancer4j.event.OutlierEjectedEvent;
 import io.github.loadbalancer4j.event.PanicEnteredEvent;
 import io.github.loadbalancer4j.event.PanicLeftEvent;
 import io.github.loadbalancer4j.event.StrategyChangedEvent;
@@ -91,5 +92,10 @@ public final class LoadBalancerEventProcessor extends EventProcessor<LoadBalance
     @Override
     public LoadBalancer.EventPublisher onDuplicateInstances(EventConsumer<DuplicateInstancesEvent> consumer) {
         return on(DuplicateInstancesEvent.class, consumer);
+    }
+
+    @Override
+    public LoadBalancer.EventPublisher onOutlierEjected(EventConsumer<OutlierEjectedEvent> consumer) {
+        return on(OutlierEjectedEvent.class, consumer);
     }
 }

@@ -4,6 +4,7 @@ import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** A load balancer's counts, read live from its current snapshot and its instances' states. */
@@ -11,15 +12,18 @@ final class LoadBalancerMetrics implements LoadBalancer.Metrics {
 
     private final Supplier<Snapshot> snapshot;
     private final IntSupplier available;
+    private final LongSupplier outlierEjections;
     private final LongAdder noAvailableCalls = new LongAdder();
 
     /**
      * @param snapshot the load balancer's current snapshot
      * @param available counts the instances available now (read live, between rebuilds too)
+     * @param outlierEjections counts outlier ejections so far
      */
-    LoadBalancerMetrics(Supplier<Snapshot> snapshot, IntSupplier available) {
+    LoadBalancerMetrics(Supplier<Snapshot> snapshot, IntSupplier available, LongSupplier outlierEjections) {
         this.snapshot = snapshot;
         this.available = available;
+        this.outlierEjections = outlierEjections;
     }
 
     void noAvailableInstance() {
@@ -57,6 +61,11 @@ final class LoadBalancerMetrics implements LoadBalancer.Metrics {
     @Override
     public long getNumberOfNoAvailableInstanceCalls() {
         return noAvailableCalls.sum();
+    }
+
+    @Override
+    public long getNumberOfOutlierEjections() {
+        return outlierEjections.getAsLong();
     }
 
     @Override

@@ -37,6 +37,8 @@ import java.util.function.Supplier;
  *       without a call counts here and not in {@value #CALLS});</li>
  *   <li>{@value #NO_AVAILABLE_INSTANCE_CALLS} (counter): calls that failed with
  *       {@code NoAvailableInstanceException};</li>
+ *   <li>{@value #OUTLIER_EJECTIONS} (counter): instances outlier ejection took out (0 while it is
+ *       off; each ejection also opens the instance's breaker, which resilience4j's meters show);</li>
  *   <li>{@value #PANIC} (gauge): 1 while panic mode is on, else 0.</li>
  * </ul>
  * Per instance, tagged {@value #TAG_NAME} and {@value #TAG_INSTANCE} (the instance's id), unless
@@ -78,6 +80,8 @@ public final class TaggedLoadBalancerMetrics implements MeterBinder {
     public static final String SELECTIONS = "loadbalancer4j.selections";
     /** Counter: calls that found no available instance. */
     public static final String NO_AVAILABLE_INSTANCE_CALLS = "loadbalancer4j.no.available.instance.calls";
+    /** Counter: instances outlier ejection took out. */
+    public static final String OUTLIER_EJECTIONS = "loadbalancer4j.outlier.ejections";
     /** Gauge: 1 while panic mode is on. */
     public static final String PANIC = "loadbalancer4j.panic";
     /** Gauge: calls in flight on one instance. */

@@ -7,6 +7,7 @@ import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INST
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCE_WEIGHT;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.KNOWN_INSTANCES;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.NO_AVAILABLE_INSTANCE_CALLS;
+import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.OUTLIER_EJECTIONS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.PANIC;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.SELECTIONS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +20,7 @@ import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthCheckConfig;
@@ -161,6 +163,34 @@ class TaggedLoadBalancerMetricsTest {
     }
 
     @Test
+    void outlierEjectionsAreCounted() {
+        List<ServiceInstance> fleet = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            fleet.add(ServiceInstance.of("127.0.0." + (10 + i), 8080));
+        }
+        ServiceInstance gray = fleet.get(5);
+        LoadBalancer lb = loadBalancer("orders", InstanceSource.of(fleet), LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin())
+                .outlierEjection(OutlierEjectionConfig.custom().interval(Duration.ofSeconds(5)).requestVolume(50).build()));
+        TaggedLoadBalancerMetrics.ofLoadBalancer(lb).bindTo(registry);
+        double before = registry.get(OUTLIER_EJECTIONS).tag("name", "orders").functionCounter().count();
+        int[] grayCalls = {0};
+
+        for (int i = 0; i < 600; i++) { // 6 s of 10 ms calls: one sweep; the gray instance fails a quarter, below its breaker's 50%
+            catchThrowable(() -> lb.executeSupplier(instance -> {
+                clock.advance(Duration.ofMillis(10));
+                if (instance.equals(gray) && ++grayCalls[0] % 4 == 0) {
+                    throw new IllegalStateException("503");
+                }
+                return "ok";
+            }));
+        }
+
+        assertThat(before).isZero();
+        assertThat(registry.get(OUTLIER_EJECTIONS).tag("name", "orders").functionCounter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void instanceGaugesReadInFlightLatencyAndWeight() {
         ServiceInstance heavy = ServiceInstance.builder("127.0.0.11", 8080).weight(3).build();
         LoadBalancer lb = loadBalancer("orders", InstanceSource.of(heavy), LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()));
@@ -260,7 +290,7 @@ class TaggedLoadBalancerMetricsTest {
 
         Set<String> names = registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toSet());
 
-        assertThat(names).contains(INSTANCES, KNOWN_INSTANCES, CALLS, SELECTIONS, NO_AVAILABLE_INSTANCE_CALLS, PANIC,
+        assertThat(names).contains(INSTANCES, KNOWN_INSTANCES, CALLS, SELECTIONS, NO_AVAILABLE_INSTANCE_CALLS, OUTLIER_EJECTIONS, PANIC,
                 INSTANCE_IN_FLIGHT, INSTANCE_LATENCY, INSTANCE_WEIGHT);
         for (String name : names) {
             assertThat(registry.find(name).meters().stream().map(TaggedLoadBalancerMetricsTest::tagKeys).distinct())

@@ -16,6 +16,7 @@ public final class Backend {
 
     private final String name;
     private final Latency latency;
+    private final @Nullable Latency failureLatency;
     private final double successRate;
     private final int concurrency;
     private final @Nullable String zone;
@@ -25,6 +26,7 @@ public final class Backend {
     private Backend(Builder b) {
         this.name = b.name;
         this.latency = b.latency;
+        this.failureLatency = b.failureLatency;
         this.successRate = b.successRate;
         this.concurrency = b.concurrency;
         this.zone = b.zone;
@@ -52,6 +54,11 @@ public final class Backend {
     /** @return the latency outside any phase */
     public Latency latency() {
         return latency;
+    }
+
+    /** @return how long a failed call takes, or null when failures take {@link #latency()} like the rest */
+    public @Nullable Latency failureLatency() {
+        return failureLatency;
     }
 
     /** @return the share of calls that succeed outside any phase, 0.0-1.0 */
@@ -83,6 +90,7 @@ public final class Backend {
     public Builder toBuilder() {
         Builder b = new Builder(name).latency(latency).successRate(successRate).concurrency(concurrency).zone(zone)
                 .weight(weight);
+        b.failureLatency = failureLatency;
         b.phases.addAll(phases);
         return b;
     }
@@ -92,6 +100,9 @@ public final class Backend {
         StringBuilder sb = new StringBuilder(name).append(": ").append(latency);
         if (successRate < 1.0) {
             sb.append(", ").append(Math.round(successRate * 1000) / 10.0).append("% success");
+        }
+        if (failureLatency != null) {
+            sb.append(", failures in ").append(failureLatency);
         }
         if (concurrency > 0) {
             sb.append(", ").append(concurrency).append(" at a time");
@@ -157,6 +168,7 @@ public final class Backend {
     public static final class Builder {
         private final String name;
         private Latency latency = Latency.fixed(Duration.ofMillis(10));
+        private @Nullable Latency failureLatency;
         private double successRate = 1.0;
         private int concurrency;
         private @Nullable String zone;
@@ -177,6 +189,18 @@ public final class Backend {
          */
         public Builder latency(Latency latency) {
             this.latency = requireNonNull(latency, "latency");
+            return this;
+        }
+
+        /**
+         * Failed calls take this long instead of {@link #latency(Latency)} (a backend that fails fast,
+         * with a 500 from a broken dependency); phases that change the latency do not change this one.
+         *
+         * @param latency how long a failed call takes
+         * @return this builder
+         */
+        public Builder failureLatency(Latency latency) {
+            this.failureLatency = requireNonNull(latency, "failureLatency");
             return this;
         }
 

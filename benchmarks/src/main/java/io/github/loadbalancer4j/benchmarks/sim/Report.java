@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 public final class Report {
 
     private static final String[] HEADER = {"strategy", "variant", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "mean ms",
-        "success %", "calls/s", "retries", "attempts per backend %"};
+        "success %", "calls/s", "retries", "outlier ejections", "attempts per backend %"};
 
     private Report() {
     }
@@ -128,8 +128,8 @@ public final class Report {
             seeds.append(seeds.length() == 0 ? "" : " / ").append(o.seed());
         }
         sb.append("Seeds ").append(seeds).append(", one value per seed:\n\n");
-        sb.append("| strategy | variant | success % | p50 ms | p99 ms | p99.9 ms | mean ms | calls/s | retries |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| strategy | variant | success % | p50 ms | p99 ms | p99.9 ms | mean ms | calls/s | retries | outlier ejections |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < first.results().size(); i++) {
             RunResult r0 = first.results().get(i);
             sb.append("| ").append(r0.strategy()).append(" | ").append(r0.variant());
@@ -140,6 +140,7 @@ public final class Report {
             sb.append(" | ").append(perSeed(outcomes, i, r -> ms(r.meanMillis())));
             sb.append(" | ").append(perSeed(outcomes, i, r -> String.format(Locale.ROOT, "%.0f", r.callsPerSecond())));
             sb.append(" | ").append(perSeed(outcomes, i, r -> Long.toString(r.retries())));
+            sb.append(" | ").append(perSeed(outcomes, i, r -> Long.toString(r.outlierEjections())));
             sb.append(" |\n");
         }
         sb.append("\n<details><summary>Full tables (p90, attempts per backend, refused retries), every seed</summary>\n\n");
@@ -209,7 +210,7 @@ public final class Report {
                 String.format(Locale.ROOT, "%.3f", 100 * r.successRate()),
                 String.format(Locale.ROOT, "%.1f", r.callsPerSecond()),
                 r.retries() + (r.refusedRetries() > 0 ? " (" + r.refusedRetries() + " refused)" : ""),
-                shares(r)});
+                Long.toString(r.outlierEjections()), shares(r)});
         }
         return rows;
     }

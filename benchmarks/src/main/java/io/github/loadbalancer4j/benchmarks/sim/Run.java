@@ -80,6 +80,7 @@ final class Run {
     private long retries;
     private long refused;
     private long noInstance;
+    private long outlierEjections;
 
     Run(Scenario scenario, String strategyLabel, SelectionStrategy strategy, Variant variant, long seed) {
         this.scenario = scenario;
@@ -113,12 +114,15 @@ final class Run {
                 budget = RetryBudget.custom().name(scenario.name()).ticker(time).build();
             }
         }
-        LoadBalancerConfig config = LoadBalancerConfig.custom()
+        LoadBalancerConfig.Builder builder = LoadBalancerConfig.custom()
                 .selectionStrategy(strategy)
                 .circuitBreakerConfig(variant.breakerConfig())
                 .clock(time)
-                .ticker(time)
-                .build();
+                .ticker(time);
+        if (variant.outlierEjection() != null) {
+            builder.outlierEjection(variant.outlierEjection());
+        }
+        LoadBalancerConfig config = builder.build();
         Randomness.useOnCurrentThread(master.split());
         // The load balancer's background work (snapshot rebuilds after breaker changes) runs here, at
         // once, in simulated order: on its own thread it would land at a real-time moment and with
@@ -128,13 +132,14 @@ final class Run {
             lb = balancer;
             startLoad(arrivals);
             loop.run();
+            outlierEjections = balancer.getMetrics().getNumberOfOutlierEjections();
         } finally {
             Randomness.useOnCurrentThread(null);
             BackgroundWork.runOnCurrentThread(false);
         }
         double seconds = (scenario.duration().toNanos() - scenario.warmup().toNanos()) / 1e9;
         return new RunResult(strategyLabel, variant.label(), java.util.Arrays.copyOf(latencies, calls), successes,
-                attempts, names, retries, refused, noInstance, seconds);
+                attempts, names, retries, refused, noInstance, outlierEjections, seconds);
     }
 
     private void startLoad(SplittableRandom random) {

@@ -19,11 +19,13 @@ public final class RunResult {
     private final long retries;
     private final long refusedRetries;
     private final long noInstance;
+    private final long outlierEjections;
     private final double measuredSeconds;
     private final double meanNanos;
 
     RunResult(String strategy, String variant, long[] latencies, long successes, long[] attemptsPerBackend,
-            List<String> backendNames, long retries, long refusedRetries, long noInstance, double measuredSeconds) {
+            List<String> backendNames, long retries, long refusedRetries, long noInstance, long outlierEjections,
+            double measuredSeconds) {
         this.strategy = strategy;
         this.variant = variant;
         this.sortedLatencies = latencies.clone();
@@ -34,6 +36,7 @@ public final class RunResult {
         this.retries = retries;
         this.refusedRetries = refusedRetries;
         this.noInstance = noInstance;
+        this.outlierEjections = outlierEjections;
         this.measuredSeconds = measuredSeconds;
         double sum = 0;
         for (long l : sortedLatencies) {
@@ -97,6 +100,11 @@ public final class RunResult {
     /** @return acquires that found no available instance */
     public long noInstance() {
         return noInstance;
+    }
+
+    /** @return instances outlier ejection ejected during the whole run, warm-up included */
+    public long outlierEjections() {
+        return outlierEjections;
     }
 
     /** @return attempts sent to each backend, in the scenario's order */

@@ -2,6 +2,7 @@ package io.github.loadbalancer4j.benchmarks.sim;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.internal.strategy.StrategyNames;
 import java.io.IOException;
@@ -29,11 +30,13 @@ import java.util.TreeMap;
  * warmup=5s                       # optional
  * timeout=1s                      # optional, per attempt
  * strategies=roundRobin,leastRequests,peakEwma   # optional, default: all built-in
- * variants=plain,retry 1,breakers,breakers+retry 2  # optional, default: plain,retry 1
+ * variants=plain,retry 1,breakers,breakers+retry 2  # optional, default: plain,retry 1; also breakers+outliers+retry 1
  * breakers=default                # or linkerd: the config of 'breakers' variants
+ * outlierInterval=10s             # optional: the sweep interval of 'outliers' variants (Envoy's other defaults)
  * backends=10                     # b0..b9; or names: backends=east1,east2,west1
  * backend.*.latency=normal 100ms 20ms   # fixed 2s, normal mean sd, exponential mean
  * backend.*.successRate=1.0
+ * backend.*.failureLatency=normal 1ms 0.2ms   # optional: failed calls take this long instead
  * backend.*.concurrency=0         # calls served at once, 0 = unlimited
  * backend.b3.zone=b
  * backend.b3.weight=2
@@ -112,8 +115,10 @@ public final class ScenarioFile {
         if (!breakers.equals("default") && !breakers.equals("linkerd")) {
             throw new IllegalArgumentException("breakers: '" + breakers + "' (expected: default or linkerd)");
         }
+        OutlierEjectionConfig outliers = OutlierEjectionConfig.custom()
+                .interval(value(p, "outlierInterval", DurationText::parse, OutlierEjectionConfig.DEFAULT_INTERVAL)).build();
         for (String v : p.getProperty("variants", "plain,retry 1").split(",")) {
-            b.variant(variant(v.trim(), breakers));
+            b.variant(variant(v.trim(), breakers, outliers));
         }
 
         Map<String, String> defaults = new TreeMap<>();
@@ -128,7 +133,7 @@ public final class ScenarioFile {
         return b.build();
     }
 
-    private static Variant variant(String text, String breakers) {
+    private static Variant variant(String text, String breakers, OutlierEjectionConfig outliers) {
         String t = text.toLowerCase(Locale.ROOT).replace(" ", "");
         Variant v = Variant.plain();
         if (t.equals("plain")) {
@@ -137,6 +142,13 @@ public final class ScenarioFile {
         if (t.startsWith("breakers")) {
             v = v.withBreakers(breakers.equals("linkerd") ? Variant.linkerdBreakers() : Variant.defaultBreakers());
             t = t.substring("breakers".length());
+            if (t.startsWith("+")) {
+                t = t.substring(1);
+            }
+        }
+        if (t.startsWith("outliers")) {
+            v = v.withOutlierEjection(outliers);
+            t = t.substring("outliers".length());
             if (t.startsWith("+")) {
                 t = t.substring(1);
             }
@@ -151,7 +163,7 @@ public final class ScenarioFile {
             return v;
         }
         throw new IllegalArgumentException("variants: '" + text
-                + "' (expected: plain, retry <n>, breakers or breakers+retry <n>)");
+                + "' (expected: plain, retry <n>, breakers, outliers, or a combination in that order: breakers+outliers+retry <n>)");
     }
 
     private static List<String> backendNames(String value) {
@@ -178,6 +190,10 @@ public final class ScenarioFile {
         String latency = p.getProperty(prefix + "latency", defaults.get("latency"));
         if (latency != null) {
             b.latency(parse(prefix + "latency", latency, Latency::parse));
+        }
+        String failureLatency = p.getProperty(prefix + "failureLatency", defaults.get("failureLatency"));
+        if (failureLatency != null) {
+            b.failureLatency(parse(prefix + "failureLatency", failureLatency, Latency::parse));
         }
         String rate = p.getProperty(prefix + "successRate", defaults.get("successRate"));
         if (rate != null) {

@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.benchmarks.sim;
 
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +29,8 @@ public final class Scenarios {
         m.put("black-hole", Scenarios::blackHole);
         m.put("cold-start", Scenarios::coldStart);
         m.put("slow-middle", Scenarios::slowMiddle);
+        m.put("gray-failure", Scenarios::grayFailure);
+        m.put("even-failures", Scenarios::evenFailures);
         return m;
     }
 
@@ -219,6 +222,96 @@ public final class Scenarios {
         }
         b.published("Finagle publishes the simulation, not figures: the strategies are compared among themselves");
         return b.build();
+    }
+
+    /**
+     * P16, a gray failure: one of 10 backends fails 10% of its calls in about 1 ms, the others answer
+     * in about 100 ms; the default instance breakers (50% of 20 calls) never open on it. Without outlier
+     * ejection, with Envoy's and gRPC's defaults (success rate, a sweep every 10 s), and with a sweep
+     * every 2 s. Calls before the first 10 s sweep are warm-up: the figures are those after it.
+     *
+     * @return the scenario
+     */
+    public static Scenario grayFailure() {
+        Scenario.Builder b = grayFailureFleet("gray-failure", "P16 gray failure",
+                "one of 10 backends fails 10% of calls in ~1 ms, the others answer in ~100 ms; the 50% breakers never open on it");
+        for (int i = 0; i < 9; i++) {
+            b.backend(Backend.builder("b" + i).latency(Latency.normal(ms(100), ms(20))).zone(zone(i)).build());
+        }
+        b.backend(Backend.builder("gray").latency(Latency.normal(ms(100), ms(20))).successRate(0.9)
+                .failureLatency(Latency.normal(ms(1), Duration.ofNanos(200_000))).zone(zone(9)).build());
+        b.published("Envoy and gRPC (gRFC A50) eject by success rate relative to the fleet: mean - 1.9 x stdev over hosts"
+                + " with >= 100 calls in a 10 s interval, at least 5 of them, at most 10% of hosts out")
+                .published("plan (P16): with outlier ejection the gray backend gets <= 1% of attempts after the first interval"
+                        + " with enough volume, and FailoverRetry(1) keeps success >= 99.9%; without it, the figures beside");
+        b.bar(new Bar("peakEwma (the default) + outlier ejection every 10 s: the gray backend gets <= 1% of attempts",
+                o -> share(o.get("peakEwma", EJECTING).attemptShare("gray"), 0.01)));
+        for (String strategy : STRATEGIES) {
+            b.bar(new Bar(strategy + " + outlier ejection every 2 s: the gray backend gets <= 1% of attempts",
+                    o -> share(o.get(strategy, EJECTING_2S).attemptShare("gray"), 0.01)));
+        }
+        for (String strategy : STRATEGIES) {
+            b.bar(new Bar(strategy + " + outlier ejection + FailoverRetry(1): success >= 99.9% (every 10 s / every 2 s)", o -> {
+                RunResult tenSeconds = o.get(strategy, EJECTING + " + FailoverRetry(1)");
+                RunResult twoSeconds = o.get(strategy, EJECTING_2S + " + FailoverRetry(1)");
+                return new Bar.Verdict(tenSeconds.successRate() >= 0.999 && twoSeconds.successRate() >= 0.999,
+                        pct(tenSeconds.successRate()) + " / " + pct(twoSeconds.successRate()));
+            }));
+        }
+        for (String strategy : STRATEGIES) {
+            b.bar(new Bar("beside: " + strategy + ", the gray backend's share of attempts and success without outlier ejection"
+                    + " / every 10 s / every 2 s", o -> new Bar.Verdict(true, String.format(Locale.ROOT, "%.3f / %.3f / %.3f%% of attempts;"
+                            + " success %s / %s / %s", 100 * o.get(strategy, BREAKERS).attemptShare("gray"),
+                            100 * o.get(strategy, EJECTING).attemptShare("gray"), 100 * o.get(strategy, EJECTING_2S).attemptShare("gray"),
+                            pct(o.get(strategy, BREAKERS).successRate()), pct(o.get(strategy, EJECTING).successRate()),
+                            pct(o.get(strategy, EJECTING_2S).successRate())))));
+        }
+        return b.build();
+    }
+
+    /**
+     * P16's control: every one of 10 backends fails 1% of its calls in about 1 ms and answers in about
+     * 100 ms otherwise. No instance is an outlier: outlier ejection must eject none.
+     *
+     * @return the scenario
+     */
+    public static Scenario evenFailures() {
+        Scenario.Builder b = grayFailureFleet("even-failures", "P16 even failures",
+                "every one of 10 backends fails 1% of calls in ~1 ms: no outlier");
+        for (int i = 0; i < 10; i++) {
+            b.backend(Backend.builder("b" + i).latency(Latency.normal(ms(100), ms(20))).successRate(0.99)
+                    .failureLatency(Latency.normal(ms(1), Duration.ofNanos(200_000))).zone(zone(i)).build());
+        }
+        b.published("Envoy's and gRPC's success-rate rule alone (significance 1.0) ejects a healthy instance of such a fleet"
+                + " in about a third of its sweeps: the worst of ten equal instances is often 1.9 standard deviations out");
+        b.bar(new Bar("outlier ejection ejects none, whatever the strategy and interval", o -> {
+            long ejections = 0;
+            for (RunResult r : o.results()) {
+                ejections += r.outlierEjections();
+            }
+            return new Bar.Verdict(ejections == 0, ejections + " ejections in " + o.results().size() + " runs");
+        }));
+        return b.build();
+    }
+
+    private static final String[] STRATEGIES = {"roundRobin", "leastRequests", "peakEwma"};
+    private static final String BREAKERS = "breakers";
+    private static final String EJECTING = "breakers + outlier ejection";
+    private static final String EJECTING_2S = "breakers + outlier ejection every 2 s";
+
+    /** P16's fleet without its backends: 1000 calls/s for 120 s, 10 s of warm-up, three strategies, five variants. */
+    private static Scenario.Builder grayFailureFleet(String name, String title, String description) {
+        Scenario.Builder b = Scenario.builder(name).hashKeys(KEYS).title(title).description(description)
+                .load(Load.poisson(1000)).duration(s(120)).warmup(OutlierEjectionConfig.DEFAULT_INTERVAL).timeout(s(1));
+        for (String strategy : STRATEGIES) {
+            b.strategy(strategy, Scenario.builtInStrategies().get(strategy));
+        }
+        Variant breakers = Variant.plain().withBreakers(Variant.defaultBreakers());
+        Variant ejecting = breakers.withOutlierEjection(OutlierEjectionConfig.ofDefaults());
+        Variant ejecting2s = breakers.withOutlierEjection(OutlierEjectionConfig.custom().interval(s(2)).build());
+        return b.variant(breakers).variant(breakers.withRetries(1))
+                .variant(ejecting).variant(ejecting.withRetries(1))
+                .variant(ejecting2s.named(EJECTING_2S)).variant(ejecting2s.withRetries(1).named(EJECTING_2S + " + FailoverRetry(1)"));
     }
 
     private static Bar.Verdict band(double value, double low, double high, String unit) {

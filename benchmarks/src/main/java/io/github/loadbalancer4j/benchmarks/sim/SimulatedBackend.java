@@ -61,6 +61,11 @@ final class SimulatedBackend {
         }
         long nanos = Math.round(latency.sampleNanos(random) * factor);
         boolean success = successRate >= 1.0 || random.nextDouble() < successRate;
+        Latency failureLatency = spec.failureLatency();
+        if (!success && failureLatency != null) {
+            // Drawn after the rest, and only for failures: scenarios without it keep their draws.
+            nanos = failureLatency.sampleNanos(random);
+        }
         loop.after(nanos, () -> {
             serving--;
             request.answered(success);

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.benchmarks.sim;
 import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
@@ -10,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What surrounds the strategy in one column of a scenario's table: whether the per-instance circuit
- * breakers may open, and whether failed attempts are retried on another instance (failover) within a
- * retry budget. Immutable.
+ * breakers may open, whether outlier ejection opens them too, and whether failed attempts are retried
+ * on another instance (failover) within a retry budget. Immutable.
  */
 public final class Variant {
 
@@ -26,19 +27,22 @@ public final class Variant {
 
     private final String label;
     private final @Nullable CircuitBreakerConfig breakers;
+    private final @Nullable OutlierEjectionConfig outliers;
     private final int retries;
     private final boolean budget;
 
-    private Variant(String label, @Nullable CircuitBreakerConfig breakers, int retries, boolean budget) {
+    private Variant(String label, @Nullable CircuitBreakerConfig breakers, @Nullable OutlierEjectionConfig outliers, int retries,
+            boolean budget) {
         this.label = label;
         this.breakers = breakers;
+        this.outliers = outliers;
         this.retries = retries;
         this.budget = budget;
     }
 
     /** @return breakers that never open, no retry */
     public static Variant plain() {
-        return new Variant("plain", null, 0, true);
+        return new Variant("plain", null, null, 0, true);
     }
 
     /**
@@ -82,7 +86,20 @@ public final class Variant {
      */
     public Variant withBreakers(CircuitBreakerConfig config) {
         requireNonNull(config, "config");
-        return new Variant(autoLabel(config, retries), config, retries, budget);
+        return new Variant(autoLabel(config, outliers, retries), config, outliers, retries, budget);
+    }
+
+    /**
+     * Returns this variant with outlier ejection: every interval, instances that fail much more often
+     * than the rest of the fleet have their breaker opened (see {@link OutlierEjectionConfig}). Use it
+     * with breakers whose open wait has no random jitter ({@link #defaultBreakers()}), or runs will differ.
+     *
+     * @param config how outliers are found
+     * @return a new variant
+     */
+    public Variant withOutlierEjection(OutlierEjectionConfig config) {
+        requireNonNull(config, "config");
+        return new Variant(autoLabel(breakers, config, retries), breakers, config, retries, budget);
     }
 
     /**
@@ -99,7 +116,7 @@ public final class Variant {
         if (retries < 0) {
             throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
         }
-        return new Variant(autoLabel(breakers, retries), breakers, retries, budget);
+        return new Variant(autoLabel(breakers, outliers, retries), breakers, outliers, retries, budget);
     }
 
     /**
@@ -108,7 +125,7 @@ public final class Variant {
      * @return a new variant
      */
     public Variant withoutBudget() {
-        return new Variant(label + " (no budget)", breakers, retries, false);
+        return new Variant(label + " (no budget)", breakers, outliers, retries, false);
     }
 
     /**
@@ -119,7 +136,7 @@ public final class Variant {
      */
     public Variant named(String label) {
         requireNonNull(label, "label");
-        return new Variant(label, breakers, retries, budget);
+        return new Variant(label, breakers, outliers, retries, budget);
     }
 
     /** @return the label */
@@ -137,6 +154,11 @@ public final class Variant {
         return breakers != null;
     }
 
+    /** @return the outlier ejection the load balancer runs, or null for none */
+    public @Nullable OutlierEjectionConfig outlierEjection() {
+        return outliers;
+    }
+
     /** @return the retries a call may make */
     public int retries() {
         return retries;
@@ -147,13 +169,18 @@ public final class Variant {
         return budget;
     }
 
-    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, int retries) {
-        if (breakers == null && retries == 0) {
-            return "plain";
+    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, @Nullable OutlierEjectionConfig outliers, int retries) {
+        java.util.List<String> parts = new java.util.ArrayList<>(3);
+        if (breakers != null) {
+            parts.add("breakers");
         }
-        String b = breakers != null ? "breakers" : "";
-        String r = retries > 0 ? "FailoverRetry(" + retries + ")" : "";
-        return b.isEmpty() ? r : r.isEmpty() ? b : b + " + " + r;
+        if (outliers != null) {
+            parts.add("outlier ejection");
+        }
+        if (retries > 0) {
+            parts.add("FailoverRetry(" + retries + ")");
+        }
+        return parts.isEmpty() ? "plain" : String.join(" + ", parts);
     }
 
     @Override

@@ -42,6 +42,25 @@ class ScenarioFileTest {
     }
 
     @Test
+    void readsOutlierEjectionAndFastFailures() {
+        String text = String.join("\n",
+                "variants=breakers+outliers, breakers+outliers+retry 1, outliers",
+                "outlierInterval=2s",
+                "backends=2",
+                "backend.b1.successRate=0.9",
+                "backend.b1.failureLatency=fixed 1ms");
+
+        Scenario s = ScenarioFile.parse(text);
+
+        assertThat(s.variants()).extracting(Variant::label)
+                .containsExactly("breakers + outlier ejection", "breakers + outlier ejection + FailoverRetry(1)", "outlier ejection");
+        assertThat(s.variants().get(0).outlierEjection().getInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.backends().get(1).toString()).isEqualTo("b1: fixed 10ms, 90.0% success, failures in fixed 1ms");
+        assertThatThrownBy(() -> ScenarioFile.parse("variants=retry 1+outliers"))
+                .hasMessageStartingWith("variants: 'retry 1+outliers' (expected: plain, retry <n>, breakers, outliers,");
+    }
+
+    @Test
     void badValueNamesItsKey() {
         assertThatThrownBy(() -> ScenarioFile.parse("backends=2\nbackend.b1.latency=gaussian 3ms"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,7 @@ package io.github.loadbalancer4j.benchmarks.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.loadbalancer4j.OutlierEjectionConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +92,54 @@ class SimulatorTest {
         assertThat(outcome.get("roundRobin", "plain").attemptShare("broken")).isEqualTo(0.5);
         // 5 calls open the breaker; the 10 s open wait outlasts the run.
         assertThat(outcome.get("roundRobin", "breakers").attemptsPerBackend()[0]).isBetween(5L, 10L);
+    }
+
+    @Test
+    void failedCallsTakeTheFailureLatencyWhenOneIsGiven() {
+        Scenario scenario = Scenario.builder("fails-fast").load(Load.fixedRate(100)).duration(Duration.ofSeconds(5))
+                .backend(Backend.builder("flaky").latency(Latency.fixed(Duration.ofMillis(100))).successRate(0.5)
+                        .failureLatency(Latency.fixed(Duration.ofMillis(1))).build())
+                .strategy("roundRobin", SelectionStrategy.roundRobin()).variant(Variant.plain()).build();
+
+        RunResult r = Simulator.run(scenario, 4).get("roundRobin", "plain");
+
+        assertThat(r.successRate()).isBetween(0.4, 0.6);
+        assertThat(r.percentileMillis(0.0)).isEqualTo(1.0);
+        assertThat(r.percentileMillis(1.0)).isEqualTo(100.0);
+        assertThat(r.percentileMillis(0.3)).as("the failures are the fast ones").isEqualTo(1.0);
+    }
+
+    @Test
+    void outlierEjectionOnTheVirtualClockTakesAGrayBackendOut() {
+        Scenario.Builder b = Scenario.builder("gray").load(Load.poisson(1000)).duration(Duration.ofSeconds(20))
+                .warmup(Duration.ofSeconds(2)).strategy("roundRobin", SelectionStrategy.roundRobin());
+        for (int i = 0; i < 4; i++) {
+            b.backend(Backend.builder("b" + i).latency(Latency.fixed(Duration.ofMillis(20))).build());
+        }
+        b.backend(Backend.builder("gray").latency(Latency.fixed(Duration.ofMillis(20))).successRate(0.9)
+                .failureLatency(Latency.fixed(Duration.ofMillis(1))).build());
+        Variant breakers = Variant.plain().withBreakers(Variant.defaultBreakers());
+        Scenario scenario = b.variant(breakers)
+                .variant(breakers.withOutlierEjection(OutlierEjectionConfig.custom().interval(Duration.ofSeconds(2)).build())).build();
+
+        Outcome outcome = Simulator.run(scenario, 5);
+
+        RunResult without = outcome.get("roundRobin", "breakers");
+        RunResult with = outcome.get("roundRobin", "breakers + outlier ejection");
+        assertThat(without.outlierEjections()).isZero();
+        assertThat(without.attemptShare("gray")).isGreaterThan(0.1);
+        assertThat(with.outlierEjections()).isPositive();
+        assertThat(with.attemptShare("gray")).isLessThan(0.02);
+        assertThat(with.successRate()).isGreaterThan(without.successRate());
+    }
+
+    @Test
+    void grayFailureScenarioMeetsItsBarsOnSeedOne() {
+        Outcome gray = Simulator.run(Scenarios.grayFailure(), 1);
+        Outcome even = Simulator.run(Scenarios.evenFailures(), 1);
+
+        assertThat(Report.verdicts(gray)).isNotEmpty().allMatch(v -> v.startsWith("HOLDS"));
+        assertThat(Report.verdicts(even)).isNotEmpty().allMatch(v -> v.startsWith("HOLDS"));
     }
 
     @Test

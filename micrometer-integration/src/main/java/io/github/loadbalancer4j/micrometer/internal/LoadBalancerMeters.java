@@ -7,6 +7,7 @@ import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INST
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.INSTANCE_WEIGHT;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.KNOWN_INSTANCES;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.NO_AVAILABLE_INSTANCE_CALLS;
+import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.OUTLIER_EJECTIONS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.PANIC;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.SELECTIONS;
 import static io.github.loadbalancer4j.micrometer.TaggedLoadBalancerMetrics.TAG_INSTANCE;
@@ -99,6 +100,8 @@ public final class LoadBalancerMeters implements CallObserver {
                 .tags(tags).description("Instances in the source's current list").register(registry));
         meters.add(FunctionCounter.builder(NO_AVAILABLE_INSTANCE_CALLS, lb, l -> l.getMetrics().getNumberOfNoAvailableInstanceCalls())
                 .tags(tags).description("Calls that found no available instance").register(registry));
+        meters.add(FunctionCounter.builder(OUTLIER_EJECTIONS, lb, l -> l.getMetrics().getNumberOfOutlierEjections())
+                .tags(tags).description("Instances outlier ejection took out").register(registry));
         if (lb instanceof InstrumentedLoadBalancer) {
             successful = timer("successful");
             failed = timer("failed");

@@ -9,6 +9,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -19,6 +24,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -28,9 +37,10 @@ import org.jspecify.annotations.Nullable;
  * Real gRPC servers (grpc-netty-shaded) on 127.0.0.11, .12 and .13, all on one port, so that only
  * the address tells them apart (as DNS A records, which carry no port, need). Each runs
  * {@link TestService} and the standard health service ({@code grpc.health.v1.Health}, from
- * grpc-services, SERVING at first), and can be told to answer, to fail every call with a status, or
- * to hang; it can be killed (every connection dropped, calls in progress fail) and started again
- * on the same address and port.
+ * grpc-services, SERVING at first), and can be told to answer, to fail every call with a status, to
+ * hold calls until told to answer them, or to hang; it can be killed as a crash would kill it (every
+ * connection reset, calls in progress fail with UNAVAILABLE, the port refuses connections) and
+ * started again on the same address and port.
  */
 public final class LoopbackGrpcServers implements AutoCloseable {
 
@@ -110,6 +120,15 @@ public final class LoopbackGrpcServers implements AutoCloseable {
         return all.stream().mapToInt(Backend::received).sum();
     }
 
+    /** Every server answers again, and counts its calls from zero. */
+    public void reset() {
+        for (Backend backend : all) {
+            backend.answer();
+            backend.received.set(0);
+            backend.answered.set(0);
+        }
+    }
+
     /** Kills every server. */
     @Override
     public void close() {
@@ -129,9 +148,13 @@ public final class LoopbackGrpcServers implements AutoCloseable {
         private final HealthStatusManager health = new HealthStatusManager();
         private final AtomicInteger received = new AtomicInteger();
         private final AtomicInteger answered = new AtomicInteger();
+        private final Queue<StreamObserver<String>> held = new ConcurrentLinkedQueue<>();
         private volatile @Nullable Status failure;
         private volatile boolean hang;
+        private volatile boolean hold;
+        private final AtomicInteger toHold = new AtomicInteger();
         private @Nullable Server server;
+        private @Nullable CrashableServerChannel listener;
 
         Backend(String address, int port) {
             this.address = address;
@@ -153,10 +176,45 @@ public final class LoopbackGrpcServers implements AutoCloseable {
             return new InetSocketAddress(address, port);
         }
 
-        /** From now on, answers every call with its name (the default). */
+        /** From now on, answers every call with its name (the default); calls held by {@link #hold()} are answered now. */
         public void answer() {
             hang = false;
             failure = null;
+            hold = false;
+            StreamObserver<String> call;
+            while ((call = held.poll()) != null) {
+                try {
+                    respond(call);
+                } catch (RuntimeException callerGaveUp) {
+                    // cancelled by the client meanwhile: nothing to answer
+                }
+            }
+        }
+
+        /** From now on, holds every call unanswered until {@link #answer()}, which answers them. */
+        public void hold() {
+            hold(Integer.MAX_VALUE);
+        }
+
+        /**
+         * Holds the next {@code count} calls unanswered until {@link #answer()}, which answers them;
+         * answers the calls after those at once.
+         *
+         * @param count how many calls to hold, {@code >= 1}
+         */
+        public void hold(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
+            }
+            failure = null;
+            hang = false;
+            toHold.set(count);
+            hold = true;
+        }
+
+        /** @return calls held by {@link #hold()} and not yet answered */
+        public int held() {
+            return held.size();
         }
 
         /**
@@ -170,12 +228,14 @@ public final class LoopbackGrpcServers implements AutoCloseable {
                 throw new IllegalArgumentException("status: OK (expected: a failure)");
             }
             hang = false;
+            hold = false;
             failure = status;
         }
 
         /** From now on, never answers a call (it stays open until the client gives up or the server is killed). */
         public void hang() {
             failure = null;
+            hold = false;
             hang = true;
         }
 
@@ -205,14 +265,21 @@ public final class LoopbackGrpcServers implements AutoCloseable {
         }
 
         /**
-         * Kills the server: every connection is dropped at once and the calls in progress fail on
-         * the client; returns once the server has stopped.
+         * Kills the server as a crash would: its connections are reset at the TCP level (no HTTP/2
+         * frame, no GOAWAY: the client's calls in progress fail with UNAVAILABLE) and its port refuses
+         * connections until {@link #restart()}; returns once the server has stopped.
          */
         public synchronized void kill() {
             Server s = server;
+            CrashableServerChannel l = listener;
             server = null;
+            listener = null;
+            held.clear(); // their calls fail with the connections
             if (s == null) {
                 return;
+            }
+            if (l != null) {
+                l.crash();
             }
             s.shutdownNow();
             try {
@@ -231,7 +298,11 @@ public final class LoopbackGrpcServers implements AutoCloseable {
             if (server != null) {
                 return;
             }
+            CrashableServerChannel[] made = new CrashableServerChannel[1];
             Server s = NettyServerBuilder.forAddress(socketAddress())
+                    .channelFactory(() -> made[0] = new CrashableServerChannel())
+                    .bossEventLoopGroup(EventLoops.BOSS)
+                    .workerEventLoopGroup(EventLoops.WORKERS)
                     .directExecutor()
                     .addService(service())
                     .addService(health.getHealthService())
@@ -242,6 +313,7 @@ public final class LoopbackGrpcServers implements AutoCloseable {
                 throw new UncheckedIOException("could not bind " + address + ":" + port, e);
             }
             server = s;
+            listener = made[0];
         }
 
         private ServerServiceDefinition service() {
@@ -257,17 +329,71 @@ public final class LoopbackGrpcServers implements AutoCloseable {
             Status fail = failure;
             if (fail != null) {
                 response.onError(fail.asRuntimeException());
+            } else if (hold && toHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                held.add(response);
+                if (!hold && held.remove(response)) {
+                    respond(response); // answer() ran between the check and the add
+                }
             } else if (!hang) {
-                answered.incrementAndGet();
-                response.onNext(address);
-                response.onCompleted();
+                respond(response);
             }
             // hang: the call stays open; the client's deadline or cancellation, or kill(), ends it
+        }
+
+        private void respond(StreamObserver<String> response) {
+            answered.incrementAndGet();
+            response.onNext(address);
+            response.onCompleted();
         }
 
         @Override
         public String toString() {
             return "grpc-server " + address + ":" + port + (isRunning() ? "" : " (killed)");
         }
+    }
+
+    /**
+     * A server socket channel that knows the connections it accepted, so that {@link Backend#kill()}
+     * can reset them and close the port without going through gRPC's shutdown, which would first
+     * tell the client (RST_STREAM CANCEL, GOAWAY) as no crashed process does.
+     */
+    private static final class CrashableServerChannel extends NioServerSocketChannel {
+        private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+
+        @Override
+        protected int doReadMessages(List<Object> buf) throws Exception {
+            int before = buf.size();
+            int read = super.doReadMessages(buf);
+            for (int i = before; i < buf.size(); i++) {
+                if (buf.get(i) instanceof Channel) {
+                    Channel child = (Channel) buf.get(i);
+                    accepted.add(child);
+                    child.closeFuture().addListener(closed -> accepted.remove(child));
+                }
+            }
+            return read;
+        }
+
+        void crash() {
+            for (Channel child : accepted) {
+                awaitOn(child, () -> {
+                    if (child.isOpen()) {
+                        child.config().setOption(ChannelOption.SO_LINGER, 0); // close() sends RST
+                        child.unsafe().closeForcibly();
+                    }
+                });
+            }
+            awaitOn(this, () -> unsafe().closeForcibly());
+        }
+
+        private static void awaitOn(Channel channel, Runnable task) {
+            channel.eventLoop().submit(task).syncUninterruptibly();
+        }
+    }
+
+    /** The NIO event loops of every server (daemon threads), as the crashable channel needs. */
+    private static final class EventLoops {
+        static final NioEventLoopGroup BOSS = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-test-boss", true));
+        static final NioEventLoopGroup WORKERS = new NioEventLoopGroup(2, new DefaultThreadFactory("grpc-test-worker", true));
     }
 }

@@ -3,10 +3,8 @@ package io.github.loadbalancer4j.grpc;
 import static io.github.loadbalancer4j.grpc.TestChannels.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -25,44 +23,34 @@ class BalancingPolicyTest {
 
     private static final String POLICY = "lb4j-policy-test";
 
-    private static LoopbackGrpcServers servers;
     private static CircuitBreakerRegistry breakers;
-    private static LoadBalancerRegistry registry;
+    private static Testbed testbed;
+    private static LoopbackGrpcServers servers;
     private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
         breakers = CircuitBreakerRegistry.ofDefaults();
-        registry = LoadBalancerRegistry.of(LoadBalancerConfig.custom().circuitBreakerRegistry(breakers).build());
-        policy = BalancingPolicyProvider.builder().policyName(POLICY).loadBalancerRegistry(registry).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(POLICY)
-                .source("orders", InstanceSource.of(servers.instances()))
-                .build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(POLICY, LoadBalancerConfig.custom().circuitBreakerRegistry(breakers).build());
+        servers = testbed.servers;
+        policy = testbed.policy;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @BeforeEach
     void serversAnswer() {
-        servers.all().forEach(LoopbackGrpcServers.Backend::answer);
+        servers.reset();
     }
 
     @Test
     void roundRobinFromTheServiceConfigSpreadsCallsEvenlyOverTheThreeServers() throws Exception {
-        ManagedChannel channel = TestChannels.channel(resolvers.target("orders"), POLICY, Map.of("strategy", "round-robin"));
+        ManagedChannel channel = testbed.channel(Map.of("strategy", "round-robin"));
         try {
-            TestChannels.awaitReady(policy, channel, 3);
+            testbed.awaitReady(channel, 3);
 
             Map<String, Long> served = new TreeMap<>();
             for (int i = 0; i < 300; i++) {
@@ -78,9 +66,9 @@ class BalancingPolicyTest {
 
     @Test
     void eachInstanceHasItsBreakerInTheUsersRegistryNamedAfterTheChannelsAuthority() throws Exception {
-        ManagedChannel channel = TestChannels.channel(resolvers.target("orders"), POLICY, Map.of("strategy", "round-robin"));
+        ManagedChannel channel = testbed.channel(Map.of("strategy", "round-robin"));
         try {
-            TestChannels.awaitReady(policy, channel, 3);
+            testbed.awaitReady(channel, 3);
 
             read(channel);
 

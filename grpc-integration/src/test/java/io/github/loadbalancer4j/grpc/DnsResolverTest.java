@@ -1,13 +1,12 @@
 package io.github.loadbalancer4j.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.dns.DnsInstanceSource;
 import io.github.loadbalancer4j.testing.CallLoop;
+import io.github.loadbalancer4j.testing.ScriptBackends;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
@@ -15,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,16 +43,9 @@ class DnsResolverTest {
 
     @BeforeAll
     static void backendFromTheTestScript() throws Exception {
-        server = System.getenv("LB4J_DNS_SERVER");
-        String dir = System.getenv("LB4J_DNS_HOSTSDIR");
-        if (server == null || dir == null) {
-            String why = "LB4J_DNS_SERVER and LB4J_DNS_HOSTSDIR are not set (run scripts/test.sh, or source scripts/backends.sh)";
-            if (Boolean.getBoolean("loadbalancer4j.requireBackends")) {
-                fail(why + " and -Dloadbalancer4j.requireBackends=true");
-            }
-            assumeTrue(false, why);
-        }
-        hostsFile = Paths.get(dir).resolve("grpc-module-test");
+        List<String> dns = ScriptBackends.require("LB4J_DNS_SERVER", "LB4J_DNS_HOSTSDIR");
+        server = dns.get(0);
+        hostsFile = Paths.get(dns.get(1)).resolve("grpc-module-test");
         servers = LoopbackGrpcServers.start();
         policy = BalancingPolicyProvider.builder().policyName(SCHEME).build();
         policyRegistration = TestChannels.register(policy);

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
 import io.github.loadbalancer4j.testing.grpc.TestService;
@@ -50,32 +48,24 @@ class FailoverTest {
     private static final Retry THREE_AT_ONCE = Retry.of("three", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO)
             .retryOnException(e -> Status.fromThrowable(e).getCode() == Status.Code.UNAVAILABLE).build());
 
+    private static Testbed testbed;
     private static LoopbackGrpcServers servers;
     private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
     private ManagedChannel channel;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
         CircuitBreakerConfig neverOpens = CircuitBreakerConfig.custom().slidingWindow(1000, 1000,
                 CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).build();
-        LoadBalancerRegistry registry = LoadBalancerRegistry.of(LoadBalancerConfig.custom()
-                .circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults()).circuitBreakerConfig(neverOpens).build());
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).loadBalancerRegistry(registry).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", InstanceSource.of(servers.instances())).build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.custom().circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults())
+                .circuitBreakerConfig(neverOpens).build());
+        servers = testbed.servers;
+        policy = testbed.policy;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @BeforeEach
@@ -91,8 +81,8 @@ class FailoverTest {
     }
 
     private LoadBalancer channelWith(String strategy, ClientInterceptor... interceptors) {
-        channel = TestChannels.channel(resolvers.target("orders"), SCHEME, Map.of("strategy", strategy), interceptors);
-        return TestChannels.awaitReady(policy, channel, 3);
+        channel = testbed.channel(Map.of("strategy", strategy), interceptors);
+        return testbed.awaitReady(channel, 3);
     }
 
     private static FailoverInterceptor failover(Retry retry, RetryBudget budget) {
@@ -121,12 +111,12 @@ class FailoverTest {
     void gRpcsOwnRetryPolicyRepicksThroughThePolicyButMayReturnToAnInstanceAlreadyTried() throws Exception {
         Map<String, ?> retryPolicy = Map.of("maxAttempts", 3.0, "initialBackoff", "0.001s", "maxBackoff", "0.001s",
                 "backoffMultiplier", 1.0, "retryableStatusCodes", List.of("UNAVAILABLE"));
-        channel = Grpc.newChannelBuilder(resolvers.target("orders"), InsecureChannelCredentials.create())
+        channel = Grpc.newChannelBuilder(testbed.resolvers.target("orders"), InsecureChannelCredentials.create())
                 .defaultServiceConfig(Map.of(
                         "loadBalancingConfig", List.of(Map.of(SCHEME, Map.of("strategy", "random"))),
                         "methodConfig", List.of(Map.of("name", List.of(Map.of("service", TestService.NAME)), "retryPolicy", retryPolicy))))
                 .build();
-        LoadBalancer lb = TestChannels.awaitReady(policy, channel, 3);
+        LoadBalancer lb = testbed.awaitReady(channel, 3);
         servers.get(0).failWith(Status.UNAVAILABLE.withDescription("down"));
         servers.get(1).failWith(Status.UNAVAILABLE.withDescription("down"));
 

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -36,44 +34,34 @@ class FaultIsolationTest {
     private static final String SCHEME = "lb4j-faults";
     private static final Duration BOUND = Duration.ofSeconds(10);
 
+    private static Testbed testbed;
     private static LoopbackGrpcServers servers;
-    private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
     private ManagedChannel channel;
     private LoadBalancer lb;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
         // Two failures of the last four open a breaker, for a minute: longer than any test here.
         CircuitBreakerConfig instanceBreaker = CircuitBreakerConfig.custom()
                 .slidingWindow(4, 2, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMinutes(1))
                 .build();
-        LoadBalancerRegistry registry = LoadBalancerRegistry.of(LoadBalancerConfig.custom()
-                .circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults()).circuitBreakerConfig(instanceBreaker).build());
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).loadBalancerRegistry(registry).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", InstanceSource.of(servers.instances())).build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.custom().circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults())
+                .circuitBreakerConfig(instanceBreaker).build());
+        servers = testbed.servers;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @BeforeEach
     void channelToThreeAnsweringServers() {
-        servers.all().forEach(LoopbackGrpcServers.Backend::answer);
-        channel = TestChannels.channel(resolvers.target("orders"), SCHEME, Map.of("strategy", "round-robin"));
-        lb = TestChannels.awaitReady(policy, channel, 3);
+        servers.reset();
+        channel = testbed.channel(Map.of("strategy", "round-robin"));
+        lb = testbed.awaitReady(channel, 3);
     }
 
     @AfterEach
@@ -133,9 +121,8 @@ class FaultIsolationTest {
     @Test
     void failureStatusCodesOfThePolicyConfigDecideWhatCountsAgainstAnInstance() throws Exception {
         TestChannels.shutdown(channel);
-        channel = TestChannels.channel(resolvers.target("orders"), SCHEME,
-                Map.of("strategy", "round-robin", "failureStatusCodes", List.of("INTERNAL")));
-        lb = TestChannels.awaitReady(policy, channel, 3);
+        channel = testbed.channel(Map.of("strategy", "round-robin", "failureStatusCodes", List.of("INTERNAL")));
+        lb = testbed.awaitReady(channel, 3);
         LoopbackGrpcServers.Backend sick = servers.get(2);
         sick.failWith(Status.UNAVAILABLE.withDescription("not a failure for this channel"));
 

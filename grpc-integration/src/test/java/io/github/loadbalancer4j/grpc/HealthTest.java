@@ -40,28 +40,19 @@ class HealthTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BOUND = Duration.ofSeconds(10);
 
+    private static Testbed testbed;
     private static LoopbackGrpcServers servers;
-    private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
     private final GrpcHealthChecker checker = GrpcHealthChecker.create();
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", InstanceSource.of(servers.instances())).build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.ofDefaults());
+        servers = testbed.servers;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @BeforeEach
@@ -170,13 +161,13 @@ class HealthTest {
     @Test
     void gRpcsHealthCheckConfigKeepsANotServingServerOutOfThePolicysPicks() throws Exception {
         LoopbackGrpcServers.Backend sick = servers.get(1);
-        ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(resolvers.target("orders"), io.grpc.InsecureChannelCredentials.create())
+        ManagedChannel channel = io.grpc.Grpc.newChannelBuilder(testbed.resolvers.target("orders"), io.grpc.InsecureChannelCredentials.create())
                 .defaultServiceConfig(Map.of(
                         "loadBalancingConfig", List.of(Map.of(SCHEME, Map.of("strategy", "round-robin"))),
                         "healthCheckConfig", Map.of("serviceName", TestService.NAME)))
                 .build();
         try (CallLoop calls = CallLoop.start(2, () -> TestChannels.read(channel))) {
-            LoadBalancer lb = TestChannels.awaitReady(policy, channel, 3);
+            LoadBalancer lb = testbed.awaitReady(channel, 3);
 
             sick.health(TestService.NAME, ServingStatus.NOT_SERVING);
             await().atMost(BOUND).until(() -> lb.getInstances().size() == 2);

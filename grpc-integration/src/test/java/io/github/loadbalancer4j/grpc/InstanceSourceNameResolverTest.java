@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
+import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.testing.CallLoop;
@@ -43,40 +44,33 @@ class InstanceSourceNameResolverTest {
     private static final String SCHEME = "lb4j-resolver";
     private static final Duration BOUND = Duration.ofSeconds(10);
 
+    private static Testbed testbed;
     private static LoopbackGrpcServers servers;
     private static MutableInstanceSource orders;
     private static MutableInstanceSource carts;
     private static MutableInstanceSource payments;
     private static BalancingPolicyProvider policy;
     private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
-        orders = InstanceSource.mutable(servers.get(0).instance(), servers.get(1).instance());
-        carts = InstanceSource.mutable(servers.get(0).instance(), servers.get(1).instance());
-        payments = InstanceSource.mutable(servers.get(0).instance(), servers.get(1).instance());
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", orders)
-                .source("carts", carts)
-                .source("payments", payments)
-                .source("empty", InstanceSource.of())
-                .source("unreachable", InstanceSource.polling(() -> {
-                    throw new IOException("registry down");
-                }, Duration.ofMinutes(1)))
-                .build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.ofDefaults(), started -> {
+            orders = InstanceSource.mutable(started.get(0).instance(), started.get(1).instance());
+            carts = InstanceSource.mutable(started.get(0).instance(), started.get(1).instance());
+            payments = InstanceSource.mutable(started.get(0).instance(), started.get(1).instance());
+            return Map.of("orders", orders, "carts", carts, "payments", payments, "empty", InstanceSource.of(),
+                    "unreachable", InstanceSource.polling(() -> {
+                        throw new IOException("registry down");
+                    }, Duration.ofMinutes(1)));
+        });
+        servers = testbed.servers;
+        policy = testbed.policy;
+        resolvers = testbed.resolvers;
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @Test

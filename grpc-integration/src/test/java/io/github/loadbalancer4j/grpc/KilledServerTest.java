@@ -3,10 +3,8 @@ package io.github.loadbalancer4j.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.testing.CallLoop;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
@@ -33,16 +31,11 @@ class KilledServerTest {
     private static final String SCHEME = "lb4j-killed";
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    private static LoopbackGrpcServers servers;
     private static CircuitBreakerRegistry breakers;
-    private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
+    private static Testbed testbed;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
         breakers = CircuitBreakerRegistry.ofDefaults();
         // Small windows, so that the few calls a kill catches in progress open the breaker; a wait
         // long enough for the restart to land while it is open.
@@ -52,20 +45,13 @@ class KilledServerTest {
                 .waitDurationInOpenState(Duration.ofSeconds(3))
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .build();
-        LoadBalancerRegistry registry = LoadBalancerRegistry.of(LoadBalancerConfig.custom()
-                .circuitBreakerRegistry(breakers).circuitBreakerConfig(instanceBreaker).build());
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).loadBalancerRegistry(registry).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", InstanceSource.of(servers.instances())).build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.custom().circuitBreakerRegistry(breakers)
+                .circuitBreakerConfig(instanceBreaker).build());
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @Test
@@ -74,10 +60,10 @@ class KilledServerTest {
                 .safeMethod(TestService.READ)
                 .retryBudget(RetryBudget.unlimited())
                 .build();
-        ManagedChannel channel = TestChannels.channel(resolvers.target("orders"), SCHEME, Map.of("strategy", "round-robin"), failover);
-        LoopbackGrpcServers.Backend victim = servers.get(0);
+        ManagedChannel channel = testbed.channel(Map.of("strategy", "round-robin"), failover);
+        LoopbackGrpcServers.Backend victim = testbed.servers.get(0);
         try (CallLoop calls = CallLoop.start(4, () -> TestChannels.read(channel))) {
-            LoadBalancer lb = TestChannels.awaitReady(policy, channel, 3);
+            LoadBalancer lb = testbed.awaitReady(channel, 3);
             await().atMost(BOUND).until(() -> calls.servedBy(victim.address()) > 10);
             CircuitBreaker breaker = breakers.find("orders#" + victim.instance().id()).orElseThrow();
             List<String> transitions = new CopyOnWriteArrayList<>();

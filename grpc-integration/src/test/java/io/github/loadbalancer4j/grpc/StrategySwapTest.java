@@ -3,11 +3,9 @@ package io.github.loadbalancer4j.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
-import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.testing.CallLoop;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
@@ -32,37 +30,24 @@ class StrategySwapTest {
     private static final String SCHEME = "lb4j-swap";
     private static final Duration BOUND = Duration.ofSeconds(10);
 
-    private static LoopbackGrpcServers servers;
-    private static BalancingPolicyProvider policy;
-    private static InstanceSourceNameResolverProvider resolvers;
-    private static AutoCloseable policyRegistration;
-    private static AutoCloseable resolverRegistration;
+    private static Testbed testbed;
 
     @BeforeAll
     static void startServers() throws Exception {
-        servers = LoopbackGrpcServers.start();
-        LoadBalancerRegistry registry = LoadBalancerRegistry.of(LoadBalancerConfig.custom()
-                .circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults()).build());
-        policy = BalancingPolicyProvider.builder().policyName(SCHEME).loadBalancerRegistry(registry).build();
-        resolvers = InstanceSourceNameResolverProvider.builder().scheme(SCHEME)
-                .source("orders", InstanceSource.of(servers.instances())).build();
-        policyRegistration = TestChannels.register(policy);
-        resolverRegistration = TestChannels.register(resolvers);
+        testbed = Testbed.start(SCHEME, LoadBalancerConfig.custom().circuitBreakerRegistry(CircuitBreakerRegistry.ofDefaults()).build());
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        policyRegistration.close();
-        resolverRegistration.close();
-        servers.close();
+        testbed.close();
     }
 
     @Test
     void swappingRoundRobinForLeastRequestsUnderLoadLosesNoCallAndKeepsBreakersAndInFlightCounts() throws Exception {
-        ManagedChannel channel = TestChannels.channel(resolvers.target("orders"), SCHEME, Map.of("strategy", "round-robin"));
-        LoopbackGrpcServers.Backend slow = servers.get(0);
+        ManagedChannel channel = testbed.channel(Map.of("strategy", "round-robin"));
+        LoopbackGrpcServers.Backend slow = testbed.servers.get(0);
         try (CallLoop calls = CallLoop.start(6, () -> TestChannels.read(channel))) {
-            LoadBalancer lb = TestChannels.awaitReady(policy, channel, 3);
+            LoadBalancer lb = testbed.awaitReady(channel, 3);
             await().atMost(BOUND).until(() -> calls.completed() > 100);
             // The first server holds three calls: they stay in flight across the swap.
             slow.hold(3);

@@ -37,10 +37,10 @@ import org.jspecify.annotations.Nullable;
  * Real gRPC servers (grpc-netty-shaded) on 127.0.0.11, .12 and .13, all on one port, so that only
  * the address tells them apart (as DNS A records, which carry no port, need). Each runs
  * {@link TestService} and the standard health service ({@code grpc.health.v1.Health}, from
- * grpc-services, SERVING at first), and can be told to answer, to fail every call with a status, to
- * hold calls until told to answer them, or to hang; it can be killed as a crash would kill it (every
- * connection reset, calls in progress fail with UNAVAILABLE, the port refuses connections) and
- * started again on the same address and port.
+ * grpc-services, SERVING at first for the server and for the test service), and can be told to
+ * answer, to fail every call with a status, to hold calls until told to answer them, or to hang; it
+ * can be killed as a crash would kill it (every connection reset, calls in progress fail with
+ * UNAVAILABLE, the port refuses connections) and started again on the same address and port.
  */
 public final class LoopbackGrpcServers implements AutoCloseable {
 
@@ -159,6 +159,7 @@ public final class LoopbackGrpcServers implements AutoCloseable {
         Backend(String address, int port) {
             this.address = address;
             this.port = port;
+            health.setStatus(TestService.NAME, ServingStatus.SERVING);
         }
 
         /** @return the server's name and address, {@code 127.0.0.11}; what it answers calls with */

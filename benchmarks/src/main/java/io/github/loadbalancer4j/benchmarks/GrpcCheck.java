@@ -1,6 +1,8 @@
 package io.github.loadbalancer4j.benchmarks;
 
 import io.github.loadbalancer4j.InstanceSource;
+import io.github.loadbalancer4j.LoadBalancerConfig;
+import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.grpc.BalancingPolicyProvider;
 import io.github.loadbalancer4j.grpc.InstanceSourceNameResolverProvider;
 import io.github.loadbalancer4j.testing.grpc.LoopbackGrpcServers;
@@ -44,8 +46,9 @@ final class GrpcCheck {
         GrpcPolicyHarness ours = GrpcPolicyHarness.ready(BalancingPolicyProvider.builder().build(), Map.of("strategy", "round-robin"),
                 BenchmarkInstances.instances(3));
         ClientStreamTracer.StreamInfo info = ClientStreamTracer.StreamInfo.newBuilder().setCallOptions(CallOptions.DEFAULT).build();
-        io.github.loadbalancer4j.LoadBalancer core = io.github.loadbalancer4j.LoadBalancer.of("core", InstanceSource.of(BenchmarkInstances.instances(3)),
-                io.github.loadbalancer4j.LoadBalancerConfig.custom().selectionStrategy(io.github.loadbalancer4j.SelectionStrategy.roundRobin()).build());
+        io.github.loadbalancer4j.LoadBalancer core = io.github.loadbalancer4j.LoadBalancer.of("core",
+                InstanceSource.of(BenchmarkInstances.instances(3)),
+                LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
         double[] best = InterleavedCheck.bestOf(PICKS, () -> grpcPicks(roundRobin.picker(), args), () -> ourPicks(ours.picker(), args),
                 () -> ourPicksEnded(ours.picker(), args, info), () -> coreAcquires(core), GrpcCheck::clockReads);
         InterleavedCheck.print("P17 loadbalancer4j pick (round-robin)", 3, "gRPC round_robin pick", new double[] {best[0], best[1]});

@@ -161,7 +161,8 @@ class FailoverTest {
         servers.all().forEach(s -> s.failWith(Status.UNAVAILABLE.withDescription("down: " + s.address())));
 
         assertThatThrownBy(() -> TestChannels.read(channel))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
                 .hasMessageStartingWith("UNAVAILABLE: down: 127.0.0.1");
 
         assertThat(servers.all()).extracting(LoopbackGrpcServers.Backend::received).containsExactly(1, 1, 1);

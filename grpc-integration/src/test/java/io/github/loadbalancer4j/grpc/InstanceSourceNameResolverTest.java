@@ -148,7 +148,8 @@ class InstanceSourceNameResolverTest {
         ManagedChannel channel = TestChannels.channel(resolvers.target("unreachable"), SCHEME, Map.of());
         try {
             assertThatThrownBy(() -> TestChannels.read(channel))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
                     .hasMessageContaining("loadbalancer4j source 'unreachable' could not reach discovery and has no list yet: "
                             + "java.io.IOException: registry down");
         } finally {
@@ -161,7 +162,8 @@ class InstanceSourceNameResolverTest {
         ManagedChannel channel = TestChannels.channel(resolvers.target("empty"), SCHEME, Map.of());
         try {
             assertThatThrownBy(() -> TestChannels.read(channel))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
                     .hasMessageContaining(SCHEME + " 'empty': the name resolver gave no address (the service has no instances)");
         } finally {
             TestChannels.shutdown(channel);
@@ -220,7 +222,8 @@ class InstanceSourceNameResolverTest {
 
         assertThat(listener.errors).extracting(Status::getCode).containsExactly(Status.Code.UNAVAILABLE);
         assertThat(listener.errors.get(0).getDescription())
-                .isEqualTo("loadbalancer4j source 'orders' could not reach discovery; its last list stays in force: java.io.IOException: zookeeper lost");
+                .isEqualTo("loadbalancer4j source 'orders' could not reach discovery; its last list stays in force: "
+                        + "java.io.IOException: zookeeper lost");
         assertThat(listener.results).extracting(List::size).containsExactly(1, 0); // the failure replaced nothing; the empty answer applied
         resolver.shutdown();
         source.update(ServiceInstance.of("127.0.0.12", 9001));

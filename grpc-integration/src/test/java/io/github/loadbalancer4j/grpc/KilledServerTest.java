@@ -67,7 +67,8 @@ class KilledServerTest {
             await().atMost(BOUND).until(() -> calls.servedBy(victim.address()) > 10);
             CircuitBreaker breaker = breakers.find("orders#" + victim.instance().id()).orElseThrow();
             List<String> transitions = new CopyOnWriteArrayList<>();
-            breaker.getEventPublisher().onStateTransition(e -> transitions.add(e.getStateTransition().getFromState() + "->" + e.getStateTransition().getToState()));
+            breaker.getEventPublisher().onStateTransition(
+                    e -> transitions.add(e.getStateTransition().getFromState() + "->" + e.getStateTransition().getToState()));
             // The server stops answering, then dies with the calls it holds: what a crash under load looks like.
             victim.hang();
             await().atMost(BOUND).until(() -> victim.received() - victim.answered() >= 2);

@@ -41,7 +41,8 @@ class PolicyConfigTest {
 
         assertThat(parsed.getError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(parsed.getError().getDescription())
-                .startsWith("loadbalancer4j policy config {strategy=fastest}: strategy: 'fastest' (expected: one of round-robin, weighted-round-robin,");
+                .startsWith("loadbalancer4j policy config {strategy=fastest}: "
+                        + "strategy: 'fastest' (expected: one of round-robin, weighted-round-robin,");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.grpc.LoadBalancer.Subchannel;
 import io.grpc.LoadBalancer.SubchannelPicker;
 import io.grpc.Status;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -29,16 +30,22 @@ final class BalancingPicker extends SubchannelPicker {
     private final LoadBalancer loadBalancer;
     private final Map<String, Subchannel> subchannels;
     private final Predicate<Status> failure;
+    private final AtomicInteger readyChanges;
+    private final int readyChangesSeen;
 
     /**
      * @param loadBalancer the channel's load balancer
      * @param subchannels every subchannel of the channel by instance id, READY or not
      * @param failure which statuses are failures of the instance
+     * @param readyChanges counts the changes of the READY set; each is followed by a new picker
      */
-    BalancingPicker(LoadBalancer loadBalancer, Map<String, Subchannel> subchannels, Predicate<Status> failure) {
+    BalancingPicker(LoadBalancer loadBalancer, Map<String, Subchannel> subchannels, Predicate<Status> failure,
+            AtomicInteger readyChanges) {
         this.loadBalancer = loadBalancer;
         this.subchannels = subchannels;
         this.failure = failure;
+        this.readyChanges = readyChanges;
+        this.readyChangesSeen = readyChanges.get();
     }
 
     @Override
@@ -49,6 +56,12 @@ final class BalancingPicker extends SubchannelPicker {
         try {
             lease = loadBalancer.acquire(context);
         } catch (NoAvailableInstanceException e) {
+            if (readyChanges.get() != readyChangesSeen) {
+                // The READY subchannels changed since this picker was made (the last one went away,
+                // say) and the picker for the new set is being published: wait for it, as gRPC's
+                // pickers wait while connecting, rather than fail the call.
+                return PickResult.withNoResult();
+            }
             return PickResult.withError(Status.UNAVAILABLE.withDescription(e.getMessage()));
         }
         Subchannel subchannel = subchannels.get(lease.instance().id());

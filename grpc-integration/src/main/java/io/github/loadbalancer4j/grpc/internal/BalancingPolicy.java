@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,6 +62,8 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
     private final Predicate<Status> defaultFailure;
     private final String policyName;
     private final MutableInstanceSource ready = InstanceSource.mutable();
+    /** Changes of the READY set; raised before the load balancer sees one, and a picker follows each. */
+    private final AtomicInteger readyChanges = new AtomicInteger();
 
     private Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private Map<String, Subchannel> subchannels = Map.of();
@@ -197,7 +200,8 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             }
         } catch (RuntimeException e) {
             LOG.warn("{} could not make the load balancer of channel {}", policyName, wanted, e);
-            return Status.UNAVAILABLE.withCause(e).withDescription(policyName + " could not make the load balancer '" + wanted + "': " + e.getMessage());
+            return Status.UNAVAILABLE.withCause(e)
+                    .withDescription(policyName + " could not make the load balancer '" + wanted + "': " + e.getMessage());
         }
         if (!wanted.equals(name)) {
             LOG.info("{}: a load balancer named '{}' is registered already; this channel's is '{}'", policyName, wanted, name);
@@ -309,6 +313,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
                 }
             }
             readyInstances = List.copyOf(now);
+            readyChanges.incrementAndGet();
             ready.update(readyInstances); // applied before the picker below is published
             leaving.forEach(p::park);
         }
@@ -329,7 +334,8 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             } else {
                 scheduleRecheck();
             }
-            helper.updateBalancingState(available ? READY : TRANSIENT_FAILURE, new BalancingPicker(lb, subchannels, failure));
+            helper.updateBalancingState(available ? READY : TRANSIENT_FAILURE,
+                    new BalancingPicker(lb, subchannels, failure, readyChanges));
             return;
         }
         int failing = 0;

@@ -4,21 +4,18 @@ import static io.grpc.ConnectivityState.CONNECTING;
 import static io.grpc.ConnectivityState.IDLE;
 import static io.grpc.ConnectivityState.READY;
 import static io.grpc.ConnectivityState.TRANSIENT_FAILURE;
-import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.LoadBalancer;
-import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.MutableInstanceSource;
-import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.SynchronizationContext;
 import io.grpc.SynchronizationContext.ScheduledHandle;
 import java.util.ArrayList;
@@ -68,12 +65,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
     private Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private Map<String, Subchannel> subchannels = Map.of();
     private List<ServiceInstance> readyInstances = List.of();
-    private @Nullable LoadBalancer loadBalancer;
-    private @Nullable String name;
-    private @Nullable LoadBalancerConfig baseConfig;
-    private @Nullable ParkedBreakers parked;
-    private PolicyConfig applied = PolicyConfig.DEFAULT;
-    private Predicate<Status> failure;
+    private @Nullable ChannelLoadBalancer channelLoadBalancer;
     private @Nullable Status resolutionError;
     private @Nullable ScheduledHandle recheck;
     private boolean shutdown;
@@ -89,7 +81,6 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
         this.syncContext = helper.getSynchronizationContext();
         this.registry = registry;
         this.defaultFailure = defaultFailure;
-        this.failure = defaultFailure;
         this.policyName = policyName;
     }
 
@@ -100,21 +91,31 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
         }
         Object given = resolved.getLoadBalancingPolicyConfig();
         PolicyConfig config = given instanceof PolicyConfig ? (PolicyConfig) given : PolicyConfig.DEFAULT;
-        if (loadBalancer == null) {
-            Status created = create(config);
-            if (!created.isOk()) {
-                helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(created)));
-                return created;
+        ChannelLoadBalancer lb = channelLoadBalancer;
+        if (lb == null) {
+            try {
+                lb = ChannelLoadBalancer.create(registry, config, helper.getAuthority(), ready, defaultFailure, policyName);
+            } catch (StatusException e) {
+                helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(e.getStatus())));
+                return e.getStatus();
             }
+            channelLoadBalancer = lb;
+            // Availability changes (a breaker opened, one let calls through again) reach the channel as
+            // a new picker, so that calls waiting for ready pick again.
+            LoadBalancer.EventPublisher events = lb.get().getEventPublisher();
+            events.onInstanceEjected(e -> syncContext.execute(this::publish));
+            events.onInstanceRestored(e -> syncContext.execute(this::publish));
+            events.onPanicEntered(e -> syncContext.execute(this::publish));
+            events.onPanicLeft(e -> syncContext.execute(this::publish));
         } else {
-            reconfigure(config);
+            lb.reconfigure(config);
         }
         resolutionError = null;
         List<EquivalentAddressGroup> groups = resolved.getAddresses();
         updateEndpoints(groups);
         if (groups.isEmpty()) {
             refresh();
-            Status none = Status.UNAVAILABLE.withDescription(policyName + " '" + name
+            Status none = Status.UNAVAILABLE.withDescription(policyName + " '" + lb.name()
                     + "': the name resolver gave no address (the service has no instances)");
             helper.updateBalancingState(TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(none)));
             return none;
@@ -152,98 +153,11 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             e.subchannel.shutdown();
         }
         endpoints = new LinkedHashMap<>();
-        LoadBalancer lb = loadBalancer;
+        ChannelLoadBalancer lb = channelLoadBalancer;
         if (lb != null) {
-            String n = name;
-            synchronized (registry) {
-                if (n != null && registry.find(n).filter(registered -> registered == lb).isPresent()) {
-                    registry.remove(n); // closes it
-                }
-            }
             lb.close();
         }
-        if (parked != null) {
-            parked.clear();
-        }
         ready.close();
-    }
-
-    /** Makes the channel's load balancer in the registry, under a name no other live one has. */
-    private Status create(PolicyConfig config) {
-        String configName = config.configName();
-        LoadBalancerConfig base = configName == null ? registry.getDefaultConfig()
-                : registry.getConfiguration(configName).orElse(null);
-        if (base == null) {
-            return Status.UNAVAILABLE.withDescription(policyName + " policy config: " + PolicyConfig.CONFIG + ": '" + configName
-                    + "' (expected: a config of the provider's LoadBalancerRegistry)");
-        }
-        String wanted = config.name() != null ? config.name() : helper.getAuthority();
-        try {
-            LoadBalancerConfig.Builder lbConfig = LoadBalancerConfig.from(base);
-            if (config.strategy() != null) {
-                lbConfig.selectionStrategy(config.strategy());
-            }
-            if (base.getCircuitBreakerRegistry() == null) {
-                // A registry of the channel's own, with core's default instance config, as core would
-                // make: breakers of instances that lost their connection are parked in it.
-                lbConfig.circuitBreakerRegistry(CircuitBreakerRegistry.of(LoadBalancerConfig.DEFAULT_INSTANCE_CIRCUIT_BREAKER_CONFIG));
-            }
-            synchronized (registry) {
-                String free = wanted;
-                for (int i = 2; registry.find(free).isPresent(); i++) {
-                    free = wanted + "-" + i;
-                }
-                name = free;
-                LoadBalancer made = registry.loadBalancer(free, ready, lbConfig.build());
-                loadBalancer = made;
-                parked = new ParkedBreakers(requireNonNull(made.getConfig().getCircuitBreakerRegistry()), free);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("{} could not make the load balancer of channel {}", policyName, wanted, e);
-            return Status.UNAVAILABLE.withCause(e)
-                    .withDescription(policyName + " could not make the load balancer '" + wanted + "': " + e.getMessage());
-        }
-        if (!wanted.equals(name)) {
-            LOG.info("{}: a load balancer named '{}' is registered already; this channel's is '{}'", policyName, wanted, name);
-        }
-        baseConfig = base;
-        applied = config;
-        failure = config.failurePredicate(defaultFailure);
-        // Availability changes (a breaker opened, one let calls through again) reach the channel as a
-        // new picker, so that calls waiting for ready pick again.
-        LoadBalancer.EventPublisher events = loadBalancer.getEventPublisher();
-        events.onInstanceEjected(e -> syncContext.execute(this::publish));
-        events.onInstanceRestored(e -> syncContext.execute(this::publish));
-        events.onPanicEntered(e -> syncContext.execute(this::publish));
-        events.onPanicLeft(e -> syncContext.execute(this::publish));
-        return Status.OK;
-    }
-
-    /** Applies what can change on a live channel: the strategy and the failure codes. */
-    private void reconfigure(PolicyConfig config) {
-        List<String> changed = config.changedKeys(applied);
-        if (changed.isEmpty()) {
-            return;
-        }
-        LoadBalancer lb = loadBalancer;
-        LoadBalancerConfig base = baseConfig;
-        if (changed.contains(PolicyConfig.STRATEGY) && lb != null && base != null) {
-            SelectionStrategy strategy = config.strategy() != null ? config.strategy() : base.getSelectionStrategy();
-            try {
-                lb.changeStrategy(strategy);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("{} '{}': the service config's strategy {} cannot be used; {} stays", policyName, name, strategy,
-                        lb.getSelectionStrategy(), e);
-            }
-        }
-        if (changed.contains(PolicyConfig.FAILURE_STATUS_CODES)) {
-            failure = config.failurePredicate(defaultFailure);
-        }
-        if (changed.contains(PolicyConfig.CONFIG) || changed.contains(PolicyConfig.NAME)) {
-            LOG.warn("{} '{}': '{}' and '{}' cannot change on a live channel (its load balancer, and its breakers, are made once);"
-                    + " the new values apply to channels made from now on", policyName, name, PolicyConfig.CONFIG, PolicyConfig.NAME);
-        }
-        applied = config;
     }
 
     private void updateEndpoints(List<EquivalentAddressGroup> groups) {
@@ -253,7 +167,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             try {
                 instance = AddressGroups.instanceOf(group);
             } catch (IllegalArgumentException e) {
-                LOG.warn("{} '{}': address group {} skipped: {}", policyName, name, group, e.getMessage());
+                LOG.warn("{}: address group {} skipped: {}", policyName, group, e.getMessage());
                 continue;
             }
             if (next.containsKey(instance.id())) {
@@ -272,8 +186,8 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
         for (Endpoint old : endpoints.values()) {
             if (next.get(old.instance.id()) != old) {
                 old.subchannel.shutdown();
-                if (parked != null) {
-                    parked.forget(old.instance.id());
+                if (channelLoadBalancer != null) {
+                    channelLoadBalancer.parked().forget(old.instance.id());
                 }
             }
         }
@@ -290,7 +204,8 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
 
     /** Gives the load balancer the READY instances (when they changed) and the channel a new picker. */
     private void refresh() {
-        if (shutdown || loadBalancer == null) {
+        ChannelLoadBalancer lb = channelLoadBalancer;
+        if (shutdown || lb == null) {
             return;
         }
         List<ServiceInstance> now = new ArrayList<>(endpoints.size());
@@ -300,7 +215,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             }
         }
         if (!sameInstances(now, readyInstances)) {
-            ParkedBreakers p = requireNonNull(parked);
+            ParkedBreakers p = lb.parked();
             Set<String> readyIds = new HashSet<>();
             for (ServiceInstance i : now) {
                 readyIds.add(i.id());
@@ -322,12 +237,12 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
 
     /** Publishes the channel's state and a picker for it. */
     private void publish() {
-        LoadBalancer lb = loadBalancer;
+        ChannelLoadBalancer lb = channelLoadBalancer;
         if (shutdown || lb == null || endpoints.isEmpty()) {
             return;
         }
         if (!readyInstances.isEmpty()) {
-            LoadBalancer.Metrics metrics = lb.getMetrics();
+            LoadBalancer.Metrics metrics = lb.get().getMetrics();
             boolean available = metrics.getNumberOfAvailableInstances() > 0 || metrics.isPanicking();
             if (available) {
                 cancelRecheck();
@@ -335,7 +250,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
                 scheduleRecheck();
             }
             helper.updateBalancingState(available ? READY : TRANSIENT_FAILURE,
-                    new BalancingPicker(lb, subchannels, failure, readyChanges));
+                    new BalancingPicker(lb.get(), subchannels, lb.failure(), readyChanges));
             return;
         }
         int failing = 0;
@@ -350,7 +265,7 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
             helper.updateBalancingState(CONNECTING, new FixedResultPicker(PickResult.withNoResult()));
             return;
         }
-        StringBuilder why = new StringBuilder(policyName).append(" '").append(name).append("': no READY subchannel (")
+        StringBuilder why = new StringBuilder(policyName).append(" '").append(lb.name()).append("': no READY subchannel (")
                 .append(failing).append(" of ").append(endpoints.size()).append(" failed to connect");
         if (last != null) {
             why.append("; the last: ").append(last.getCode()).append(' ').append(last.getDescription());
@@ -396,7 +311,9 @@ public final class BalancingPolicy extends io.grpc.LoadBalancer {
 
     @Override
     public String toString() {
-        return "BalancingPolicy{" + name + ", " + endpoints.size() + " subchannels, " + readyInstances.size() + " READY}";
+        ChannelLoadBalancer lb = channelLoadBalancer;
+        return "BalancingPolicy{" + (lb == null ? "-" : lb.name()) + ", " + endpoints.size() + " subchannels, "
+                + readyInstances.size() + " READY}";
     }
 
     /** One instance's subchannel and what it last said of its connection. */

@@ -11,6 +11,7 @@
 #
 #   scripts/bench.sh 'PeerSelection'      P4: round robin against gRPC-java, Armeria, Spring Cloud LoadBalancer, Dubbo, Ribbon
 #   scripts/bench.sh 'ListReplacement'    P5: selection while another thread replaces the list (@Group)
+#   scripts/bench.sh 'Grpc'               P17: the loadbalancer4j gRPC policy against round_robin (picks; unary calls on loopback)
 # and, after a build, two plain programs:
 #   java -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.PeerFairness        P4 fairness
 #   java -XX:+UseSerialGC -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.InstanceFootprint   P6

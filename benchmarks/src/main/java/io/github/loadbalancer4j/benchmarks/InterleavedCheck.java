@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A cross-check of P1-P3 for machines too busy for JMH's averages: each benchmark and its baseline
+ * A cross-check of P1-P3 and P17 for machines too busy for JMH's averages: each benchmark and its baseline
  * run in turn, one thread, for many short rounds, and the fastest round of each is kept, so the
  * time other processes steal drops out of both sides alike. Each variant has its own loop method,
  * so no call site is shared (and made megamorphic) between them. Not a replacement for JMH: no
  * forks, no blackhole, no allocation figures.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.InterleavedCheck [P1] [P2] [P3]}
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.InterleavedCheck [P1] [P2] [P3] [P17]}
  */
 public final class InterleavedCheck {
 
@@ -61,6 +61,9 @@ public final class InterleavedCheck {
                 print("P2 peakEwma (idle " + idle + " ms)", n, "bare P2C", new double[] {best[0], best[2]});
             }
         }
+        if (only.isEmpty() || only.contains("P17")) {
+            GrpcCheck.run();
+        }
         if (!only.isEmpty() && !only.contains("P3")) {
             return;
         }
@@ -73,20 +76,26 @@ public final class InterleavedCheck {
         lb.close();
     }
 
-    private static double[] bestOf(Runnable... variants) {
+    static double[] bestOf(Runnable... variants) {
+        return bestOf(OPS, variants);
+    }
+
+    /** The fastest round of each variant, in ns per operation, for variants that run {@code ops} operations. */
+    static double[] bestOf(int ops, Runnable... variants) {
         double[] best = new double[variants.length];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
         for (int round = 0; round < ROUNDS; round++) {
-            for (int v = 0; v < variants.length; v++) {
+            for (int k = 0; k < variants.length; k++) {
+                int v = (round + k) % variants.length; // each variant goes first in some rounds: no place is favoured
                 long start = System.nanoTime();
                 variants[v].run();
-                best[v] = Math.min(best[v], (System.nanoTime() - start) / (double) OPS);
+                best[v] = Math.min(best[v], (System.nanoTime() - start) / (double) ops);
             }
         }
         return best;
     }
 
-    private static void print(String what, int instances, String baseline, double[] best) {
+    static void print(String what, int instances, String baseline, double[] best) {
         System.out.println(String.format(Locale.ROOT, "%-36s %6d instances: %6.1f ns vs %-32s %6.1f ns = %.2fx",
                 what, instances, best[1], baseline, best[0], best[1] / best[0]));
     }

@@ -183,7 +183,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
             RetryBudget budget, @Nullable InstancePools pools) throws IOException {
         Call call = chain.call();
         long start = InstanceAttempt.startOf(chain);
-        Failover<Response> failover = Failover.start(retry, budget, SelectionContext.empty());
+        Failover<Response> failover = Failover.start(retry, budget, SelectionContext.empty(), null, loadBalancer.getName());
         Response previous = null; // a retried response, kept until the next attempt surely runs
         IOException previousFailure = null;
         while (true) {

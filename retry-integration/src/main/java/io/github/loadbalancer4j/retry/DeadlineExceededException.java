@@ -15,8 +15,11 @@ public final class DeadlineExceededException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the load balancer the attempts went through. */
     private final String loadBalancerName;
+    /** The call's deadline, from its start. */
     private final Duration timeout;
+    /** The attempts that reached an instance. */
     private final int attempts;
 
     private DeadlineExceededException(String message, String loadBalancerName, Duration timeout, int attempts,

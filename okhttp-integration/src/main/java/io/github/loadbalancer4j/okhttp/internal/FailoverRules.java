@@ -89,6 +89,14 @@ public final class FailoverRules {
         return body == null || (!body.isOneShot() && !body.isDuplex());
     }
 
+    /**
+     * @param method an HTTP method
+     * @return whether sending it twice is safe by its definition (RFC 9110): GET, HEAD, OPTIONS, PUT, DELETE, TRACE
+     */
+    public static boolean isIdempotentMethod(String method) {
+        return isIdempotent(method);
+    }
+
     static boolean isIdempotent(String method) {
         switch (method) {
             case "GET":

@@ -24,21 +24,26 @@ public final class Variant {
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .build();
 
+    private static final String BOTH = "a variant hedges or retries, not both (expected: withHedging or withRetries:"
+            + " a hedged call's hedges are its retries)";
+
     private final String label;
     private final @Nullable CircuitBreakerConfig breakers;
     private final int retries;
     private final boolean budget;
+    private final @Nullable HedgingSetup hedging;
 
-    private Variant(String label, @Nullable CircuitBreakerConfig breakers, int retries, boolean budget) {
+    private Variant(String label, @Nullable CircuitBreakerConfig breakers, int retries, boolean budget, @Nullable HedgingSetup hedging) {
         this.label = label;
         this.breakers = breakers;
         this.retries = retries;
         this.budget = budget;
+        this.hedging = hedging;
     }
 
     /** @return breakers that never open, no retry */
     public static Variant plain() {
-        return new Variant("plain", null, 0, true);
+        return new Variant("plain", null, 0, true, null);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class Variant {
      */
     public Variant withBreakers(CircuitBreakerConfig config) {
         requireNonNull(config, "config");
-        return new Variant(autoLabel(config, retries), config, retries, budget);
+        return new Variant(autoLabel(config, retries, hedging), config, retries, budget, hedging);
     }
 
     /**
@@ -99,7 +104,10 @@ public final class Variant {
         if (retries < 0) {
             throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
         }
-        return new Variant(autoLabel(breakers, retries), breakers, retries, budget);
+        if (retries > 0 && hedging != null) {
+            throw new IllegalStateException(BOTH);
+        }
+        return new Variant(autoLabel(breakers, retries, hedging), breakers, retries, budget, hedging);
     }
 
     /**
@@ -108,7 +116,7 @@ public final class Variant {
      * @return a new variant
      */
     public Variant withoutBudget() {
-        return new Variant(label + " (no budget)", breakers, retries, false);
+        return new Variant(label + " (no budget)", breakers, retries, false, hedging);
     }
 
     /**
@@ -119,7 +127,30 @@ public final class Variant {
      */
     public Variant named(String label) {
         requireNonNull(label, "label");
-        return new Variant(label, breakers, retries, budget);
+        return new Variant(label, breakers, retries, budget, hedging);
+    }
+
+    /**
+     * Returns this variant with hedged calls: the real {@code Hedging} engine, its timers on the
+     * simulation's event loop, sends each call again to an instance it has not tried once the first
+     * attempt is slower than the setup's delay; the first answer wins, the other attempts are cancelled
+     * (their leases released; the backend still serves them, as a server whose client left does).
+     *
+     * @param setup when and how often to hedge, and the budget
+     * @return a new variant
+     * @throws IllegalStateException if this variant retries (a hedged call's hedges are its retries)
+     */
+    public Variant withHedging(HedgingSetup setup) {
+        requireNonNull(setup, "setup");
+        if (retries > 0) {
+            throw new IllegalStateException(BOTH);
+        }
+        return new Variant(autoLabel(breakers, retries, setup), breakers, retries, budget, setup);
+    }
+
+    /** @return the hedging of this variant, or null */
+    public @Nullable HedgingSetup hedging() {
+        return hedging;
     }
 
     /** @return the label */
@@ -147,12 +178,12 @@ public final class Variant {
         return budget;
     }
 
-    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, int retries) {
-        if (breakers == null && retries == 0) {
+    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, int retries, @Nullable HedgingSetup hedging) {
+        if (breakers == null && retries == 0 && hedging == null) {
             return "plain";
         }
         String b = breakers != null ? "breakers" : "";
-        String r = retries > 0 ? "FailoverRetry(" + retries + ")" : "";
+        String r = retries > 0 ? "FailoverRetry(" + retries + ")" : hedging != null ? hedging.label() : "";
         return b.isEmpty() ? r : r.isEmpty() ? b : b + " + " + r;
     }
 

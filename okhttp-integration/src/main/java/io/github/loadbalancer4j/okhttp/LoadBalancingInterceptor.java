@@ -2,18 +2,15 @@ package io.github.loadbalancer4j.okhttp;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
-import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.internal.Durations;
-import io.github.loadbalancer4j.okhttp.internal.Backoff;
 import io.github.loadbalancer4j.okhttp.internal.CallDeadlines;
+import io.github.loadbalancer4j.okhttp.internal.FailoverExchange;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
 import io.github.loadbalancer4j.okhttp.internal.FailureStatuses;
 import io.github.loadbalancer4j.okhttp.internal.HedgedExchange;
-import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
 import io.github.loadbalancer4j.okhttp.internal.InstancePools;
 import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
 import io.github.loadbalancer4j.okhttp.internal.Routes;
@@ -24,8 +21,6 @@ import io.github.loadbalancer4j.retry.Hedging;
 import io.github.loadbalancer4j.retry.HedgingPolicy;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.loadbalancer4j.retry.internal.DefaultHedging;
-import io.github.loadbalancer4j.retry.internal.Failover;
-import io.github.resilience4j.retry.MaxRetriesExceededException;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -40,7 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.IntPredicate;
-import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -156,6 +150,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     private final @Nullable Retry retry;
     private final InstanceUrls urls = new InstanceUrls();
     private final CallDeadlines deadlines;
+    private final FailoverExchange failover;
     private final @Nullable HedgedExchange hedged;
     private final Set<String> hedgedMethods;
 
@@ -166,6 +161,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         this.statuses = new FailureStatuses(builder.failureStatus, builder.maxRetryAfter, builder.clock);
         this.retry = builder.retry;
         this.deadlines = new CallDeadlines(builder.deadline, builder.minAttemptTime, builder.deadlineFromCallTimeout);
+        this.failover = new FailoverExchange(statuses, urls);
         this.hedged = builder.hedging == null ? null : new HedgedExchange(statuses, urls, builder.hedgingExecutor);
         this.hedgedMethods = Set.copyOf(builder.hedgedMethods);
     }
@@ -212,139 +208,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Retry r = retry;
         RetryBudget budget = route.budget;
         if (r == null || budget == null) {
-            return once(chain, request, route, deadline);
+            return failover.once(chain, request, route.loadBalancer, route.pools, deadline);
         }
-        return withFailover(chain, request, route.loadBalancer, r, budget, route.pools, deadline);
+        return failover.execute(chain, request, route.loadBalancer, r, budget, route.pools, deadline);
     }
 
     /** Whether a request is hedged: a hedged method, a body that can be sent again, and the policy agrees. */
     private boolean hedges(Request request, DefaultHedging hedging) {
         return hedgedMethods.contains(request.method()) && FailoverRules.isIdempotentAndRepeatable(request)
                 && hedging.getPolicy().isIdempotent(request);
-    }
-
-    /** One attempt, its timeouts cut to the deadline; a failure once the time is spent says so. */
-    private Response once(Chain chain, Request request, Routes.Route route, @Nullable Deadline deadline) throws IOException {
-        try {
-            return InstanceAttempt.send(CallDeadlines.cut(chain, deadline), request,
-                    acquire(route.loadBalancer, SelectionContext.empty(), null), statuses, urls, route.pools, InstanceAttempt.startOf(chain));
-        } catch (IOException e) {
-            if (deadline != null && deadline.isExpired() && !chain.call().isCanceled()) {
-                throw spent(route.loadBalancer, deadline, 1, e);
-            }
-            throw e;
-        }
-    }
-
-    private static IOException spent(LoadBalancer loadBalancer, Deadline deadline, int attempts, IOException failure) {
-        return CallDeadlines.asIOException(DeadlineExceededException.createDeadlineExceededException(
-                loadBalancer.getName(), deadline.getTimeout(), attempts, failure));
-    }
-
-    /**
-     * Failover over OkHttp: the engine ({@link Failover}) decides after each attempt; this loop only
-     * sends, waits on the call's thread (ending the wait when the call is canceled) and shapes the
-     * outcome as OkHttp's callers expect it (an {@link IOException}, a response closed once discarded).
-     */
-    private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
-            RetryBudget budget, @Nullable InstancePools pools, @Nullable Deadline deadline) throws IOException {
-        Call call = chain.call();
-        long start = InstanceAttempt.startOf(chain);
-        Failover<Response> failover = Failover.start(retry, budget, SelectionContext.empty(), deadline, loadBalancer.getName());
-        Response previous = null; // a retried response, kept until the next attempt surely runs
-        IOException previousFailure = null;
-        while (true) {
-            Lease lease;
-            try {
-                lease = acquire(loadBalancer, failover.selection(), previousFailure);
-            } catch (IOException noInstance) {
-                if (previous != null) {
-                    return previous; // nowhere left to go: the caller gets the last answer
-                }
-                throw noInstance;
-            }
-            if (previous != null) {
-                previous.close();
-                previous = null;
-            }
-            Response response;
-            try {
-                response = InstanceAttempt.send(CallDeadlines.cut(chain, deadline), request, lease, statuses, urls, pools, start);
-            } catch (IOException failure) {
-                boolean canceled = call.isCanceled();
-                boolean mayMoveOn = !canceled && FailoverRules.mayMoveOn(failure, request);
-                if (!mayMoveOn && !canceled && deadline != null && deadline.isExpired()) {
-                    throw spent(loadBalancer, deadline, failover.attempts() + 1, failure); // e.g. a POST cut at the deadline
-                }
-                Failover.Action next = mayMoveOn ? failover.afterFailure(lease.instance(), failure) : failover.end(failure);
-                if (next == Failover.Action.THROW) {
-                    if (failover.deadlineSpent()) {
-                        throw CallDeadlines.asIOException((DeadlineExceededException) failover.failure());
-                    }
-                    throw failover.decisionFailed() ? undecided(retry, failover.failure(), failure, null) : failure;
-                }
-                if (!Backoff.await(call, failover.delayMillis())) {
-                    throw canceled(failure);
-                }
-                previousFailure = failure;
-                continue;
-            }
-            boolean mayRepeat = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request);
-            Failover.Action next = mayRepeat ? failover.afterResult(lease.instance(), response) : failover.finish();
-            if (next == Failover.Action.THROW) {
-                throw undecided(retry, failover.failure(), null, response);
-            }
-            if (next == Failover.Action.RETURN) {
-                return response;
-            }
-            // The instance asked to be left alone and is held out: the next one need not wait for it.
-            if (!Backoff.await(call, statuses.holdFor(response).isZero() ? failover.delayMillis() : 0)) {
-                response.close();
-                throw canceled(null);
-            }
-            previous = response;
-            previousFailure = null;
-        }
-    }
-
-    /**
-     * What the Retry itself threw, as the IOException OkHttp's callers expect: {@code failAfterMaxAttempts}
-     * keeps its message; a predicate or interval function that threw says so. A response is closed.
-     */
-    private static IOException undecided(Retry retry, Throwable thrown, @Nullable IOException failure,
-            @Nullable Response response) {
-        if (response != null) {
-            response.close();
-        }
-        IOException wrapped = thrown instanceof MaxRetriesExceededException
-                ? new IOException(thrown.getMessage(), thrown)
-                : new IOException("Retry '" + retry.getName() + "' failed to decide: " + thrown, thrown);
-        if (failure != null) {
-            wrapped.addSuppressed(failure);
-        }
-        return wrapped;
-    }
-
-    private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection,
-            @Nullable IOException previousFailure) throws IOException {
-        try {
-            return loadBalancer.acquire(selection);
-        } catch (NoAvailableInstanceException e) {
-            if (previousFailure != null) {
-                previousFailure.addSuppressed(e);
-                throw previousFailure;
-            }
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    private static IOException canceled(@Nullable IOException failure) {
-        IOException canceled = Thread.currentThread().isInterrupted()
-                ? new InterruptedIOException("interrupted while waiting to retry") : new IOException("Canceled");
-        if (failure != null) {
-            canceled.addSuppressed(failure);
-        }
-        return canceled;
     }
 
     /**

@@ -224,7 +224,7 @@ public interface Hedging {
      *
      * @return the fixed delay, or the percentile of the observed latency (at least the floor); null while
      *     a percentile has fewer than {@value HedgingPolicy#MIN_SAMPLES} first attempts to go on (no hedge
-     *     is sent then)
+     *     is sent for latency then)
      */
     @org.jspecify.annotations.Nullable Duration getCurrentDelay();
 

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * histogram of the first attempts of the calls hedged with one {@link Hedging}, over the last 10 to 20
  * seconds; an attempt cancelled because another won counts as the time it ran (a lower bound, so the
  * slow tail the hedges cut stays in the histogram). Until {@value #MIN_SAMPLES} first attempts were
- * seen, no hedge is sent: a percentile of nothing is no delay. The histogram's buckets are 12.5% wide
+ * seen, no hedge is sent for latency (a percentile of nothing is no delay); a failed attempt still sends
+ * one. The histogram's buckets are 12.5% wide
  * and the delay is the top of the percentile's bucket, so it is never shorter than the percentile and
  * at most 1 - percentile of calls are hedged for their latency.
  *

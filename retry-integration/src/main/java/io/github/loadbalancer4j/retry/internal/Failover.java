@@ -74,6 +74,19 @@ public final class Failover<T> {
     }
 
     /**
+     * Starts a call without a deadline: deposits it in the budget.
+     *
+     * @param retry decides what is retried, how often and the backoff
+     * @param budget asked before every retry
+     * @param first the first attempt's selection context (a hash key, or empty)
+     * @param <T> the result type
+     * @return the call's failover
+     */
+    public static <T> Failover<T> start(Retry retry, RetryBudget budget, SelectionContext first) {
+        return start(retry, budget, first, null, requireNonNull(retry, "retry").getName());
+    }
+
+    /**
      * Starts a call: deposits it in the budget.
      *
      * @param retry decides what is retried, how often and the backoff

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -147,17 +148,23 @@ public abstract class AbstractInstanceSource implements InstanceSource {
     }
 
     private static List<ServiceInstance> collapse(List<ServiceInstance> in, List<ServiceInstance> dropped) {
-        Set<String> seen = new HashSet<>();
-        List<ServiceInstance> out = new ArrayList<>(in.size());
-        for (int i = 0; i < in.size(); i++) {
-            ServiceInstance instance = requireNonNull(in.get(i), "instances[" + i + "]");
+        int n = in.size();
+        // Sized so that it never grows: at 100,000 instances the resizes cost more than the lookups.
+        Set<String> seen = new HashSet<>((int) (n / 0.75f) + 1);
+        ServiceInstance[] out = new ServiceInstance[n];
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            ServiceInstance instance = in.get(i);
+            if (instance == null) {
+                throw new NullPointerException("instances[" + i + "]");
+            }
             if (seen.add(instance.id())) {
-                out.add(instance);
+                out[kept++] = instance;
             } else {
                 dropped.add(instance);
             }
         }
-        return List.copyOf(out);
+        return List.of(kept == n ? out : Arrays.copyOf(out, kept));
     }
 
     /** A read-only view of a list fixed at construction. */

@@ -3,6 +3,7 @@ package io.github.loadbalancer4j.internal;
 import io.github.loadbalancer4j.InstanceStatus;
 import io.github.loadbalancer4j.event.EjectionReason;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * When not to pick: which of the known instances the selector may choose from at a given time, as a
  * function of their breakers, health verdicts, Retry-After holds and the panic threshold. It reads
- * the instances' states and changes nothing; the load balancer applies what it says under its lock.
+ * the instances' states and changes nothing but what each instance remembers of the breaker state it
+ * last saw (so that a call can tell a change); the load balancer applies what it says under its lock.
  */
 final class Availability {
 
@@ -68,12 +70,14 @@ final class Availability {
      * @return the available instances (all known ones in panic mode) and the changes since last applied
      */
     Result compute(InstanceState[] known, long now) {
-        List<InstanceState> available = new ArrayList<>(known.length);
+        InstanceState[] available = new InstanceState[known.length];
+        int availableCount = 0;
         List<Transition> transitions = new ArrayList<>(0);
         boolean anyCircuitOpen = false;
         boolean anySlowStarting = false;
         long holdEnds = Snapshot.NEVER;
         for (InstanceState state : known) {
+            state.refreshSeenState();
             boolean permits = state.circuitPermits();
             anyCircuitOpen |= !permits;
             boolean held = state.held(now);
@@ -87,14 +91,15 @@ final class Availability {
                         : !permits ? EjectionReason.CIRCUIT_OPEN : !healthy ? EjectionReason.UNHEALTHY : EjectionReason.RETRY_AFTER));
             }
             if (isAvailable) {
-                available.add(state);
+                available[availableCount++] = state;
                 // An instance becoming available now starts its ramp now.
                 anySlowStarting |= state.available ? state.slowStarting(now) : slowStartNanos != 0;
             }
         }
-        boolean panic = panicThreshold > 0 && known.length > 0 && available.size() < panicThreshold * known.length;
-        InstanceState[] selectable = panic ? known : available.toArray(new InstanceState[0]);
-        return new Result(selectable, available.size(), panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds),
+        boolean panic = panicThreshold > 0 && known.length > 0 && availableCount < panicThreshold * known.length;
+        InstanceState[] selectable = panic ? known
+                : availableCount == known.length ? available : Arrays.copyOf(available, availableCount);
+        return new Result(selectable, availableCount, panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds),
                 transitions);
     }
 

@@ -403,9 +403,6 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
     private void rebuildLocked(long now) {
         recent.advance(now); // strategies read slow-start weights against it in newSelector
         InstanceState[] known = list.known();
-        for (InstanceState state : known) {
-            state.refreshSeenState();
-        }
         Availability.Result r = availability.compute(known, now);
         boolean listening = events.hasConsumers();
         List<InstanceState> restored = null;

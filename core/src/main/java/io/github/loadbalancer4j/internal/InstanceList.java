@@ -62,12 +62,26 @@ final class InstanceList {
      */
     Change apply(List<ServiceInstance> instances, long now) {
         int gen = ++generation;
+        InstanceState[] previous = known;
         InstanceState[] next = new InstanceState[instances.size()];
         int size = 0;
         List<ServiceInstance> fresh = null;
         int[] freshAt = null;
+        int cursor = 0; // where in the previous list the next instance most likely is: lists change little
+        // Which previous positions the new list kept: the removed ones are found without a pass over the states.
+        boolean[] kept = new boolean[previous.length];
         for (ServiceInstance instance : instances) {
-            InstanceState state = byId.get(instance.id());
+            InstanceState state = null;
+            if (cursor < previous.length) {
+                InstanceState expected = previous[cursor];
+                ServiceInstance was = expected.instance();
+                if (was == instance || was.id().equals(instance.id())) {
+                    state = expected; // found in place: no hash lookup
+                }
+            }
+            if (state == null) {
+                state = byId.get(instance.id());
+            }
             if (state == null) {
                 if (fresh == null) {
                     fresh = new ArrayList<>();
@@ -80,17 +94,22 @@ final class InstanceList {
             if (state.generation == gen) {
                 continue; // a duplicate id in one list: the first wins
             }
+            int was = state.position;
+            kept[was] = true;
+            cursor = was + 1;
             state.generation = gen;
+            state.position = size;
             if (state.instance() != instance) {
                 state.instance(instance); // same id, maybe new weight, zone or metadata
             }
             next[size++] = state;
         }
         List<InstanceState> added = fresh == null ? List.of() : create(fresh, freshAt, next, gen, now);
-        size = compact(next, size);
+        int compacted = compact(next, size);
         List<InstanceState> removed = List.of();
-        for (InstanceState old : known) {
-            if (old.generation != gen) {
+        for (int i = 0; i < previous.length; i++) {
+            if (!kept[i]) {
+                InstanceState old = previous[i];
                 if (removed.isEmpty()) {
                     removed = new ArrayList<>();
                 }
@@ -99,7 +118,12 @@ final class InstanceList {
                 breakers.remove(old.instance(), old.circuitBreaker());
             }
         }
-        known = size == next.length ? next : Arrays.copyOf(next, size);
+        known = compacted == next.length ? next : Arrays.copyOf(next, compacted);
+        if (compacted != size) {
+            for (int i = 0; i < known.length; i++) {
+                known[i].position = i; // duplicates left gaps (rare): positions again
+            }
+        }
         boolean joined = initialized && !added.isEmpty();
         initialized = true;
         return new Change(added, removed, joined);
@@ -125,6 +149,7 @@ final class InstanceList {
             }
             InstanceState state = new InstanceState(instance, newBreakers[i], recent, slowStartNanos, availableSince);
             state.generation = gen;
+            state.position = freshAt[i];
             byId.put(instance.id(), state);
             next[freshAt[i]] = state;
             added.add(state);

@@ -103,6 +103,8 @@ public final class InstanceState implements StampedCost {
     boolean available;
     /** The list update that last saw it; written only under the load balancer's lock. */
     int generation;
+    /** Its index in the known list; written only under the load balancer's lock. */
+    int position;
 
     InstanceState(ServiceInstance instance, CircuitBreaker circuitBreaker, CoarseTicker recent, long slowStartNanos,
             long availableSince) {

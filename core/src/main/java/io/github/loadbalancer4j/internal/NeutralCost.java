@@ -2,10 +2,7 @@ package io.github.loadbalancer4j.internal;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Where the latency statistics of an instance start again when it becomes available (its breaker
@@ -37,23 +34,18 @@ final class NeutralCost {
         }
     }
 
-    /** The median of up to {@link #SAMPLE} costs, evenly spaced over the fleet, so that 100,000 instances cost no more than 31. */
+    /**
+     * The median of up to {@link #SAMPLE} costs, evenly spaced over the fleet (the restarting ones
+     * skipped), so that 100,000 instances cost no more than 31: no pass over the whole fleet.
+     */
     static double median(Collection<InstanceState> excluded, List<InstanceState> fleet) {
-        Set<InstanceState> skip = Collections.newSetFromMap(new IdentityHashMap<>());
-        skip.addAll(excluded);
-        int others = fleet.size() - countIn(skip, fleet);
-        if (others <= 0) {
-            return 0.0;
-        }
-        int step = Math.max(1, others / SAMPLE);
-        double[] costs = new double[Math.min(others, SAMPLE)];
+        int size = fleet.size();
+        double[] costs = new double[SAMPLE];
         int n = 0;
-        int seen = 0;
-        for (InstanceState state : fleet) {
-            if (skip.contains(state)) {
-                continue;
-            }
-            if (seen++ % step == 0 && n < costs.length) {
+        int step = Math.max(1, size / SAMPLE);
+        for (int i = 0; i < size && n < SAMPLE; i += step) {
+            InstanceState state = fleet.get(i);
+            if (!isIn(excluded, state)) {
                 costs[n++] = state.latencyCost();
             }
         }
@@ -61,14 +53,13 @@ final class NeutralCost {
         return n == 0 ? 0.0 : costs[n / 2];
     }
 
-    private static int countIn(Set<InstanceState> skip, List<InstanceState> fleet) {
-        if (skip.isEmpty()) {
-            return 0;
+    /** Identity membership in the few restarting instances (a scan: they are a handful, not the fleet). */
+    private static boolean isIn(Collection<InstanceState> excluded, InstanceState state) {
+        for (InstanceState e : excluded) {
+            if (e == state) {
+                return true;
+            }
         }
-        int n = 0;
-        for (InstanceState state : fleet) {
-            n += skip.contains(state) ? 1 : 0;
-        }
-        return n;
+        return false;
     }
 }

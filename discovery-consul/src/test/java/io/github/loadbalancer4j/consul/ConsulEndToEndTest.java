@@ -6,16 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
-import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.testing.CallLoop;
 import io.github.loadbalancer4j.testing.LoopbackBackends;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +52,7 @@ class ConsulEndToEndTest {
                 .rateLimit(Duration.ofMillis(50), 2).build();
         LoadBalancer lb = LoadBalancer.of("orders", source,
                 LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
-        Supplier<String> getOrder = LoadBalancer.decorateSupplier(lb, this::get);
+        Supplier<String> getOrder = LoadBalancer.decorateSupplier(lb, instance -> LoopbackBackends.get(http, instance, "/orders/42"));
         CallLoop calls = CallLoop.start(CALLERS, getOrder);
 
         try {
@@ -88,17 +83,5 @@ class ConsulEndToEndTest {
     private static void awaitRemoved(LoadBalancer lb, String host, CallLoop calls) {
         await().atMost(BOUND).until(() -> lb.getInstances().stream().noneMatch(s -> s.instance().host().equals(host)));
         calls.mark(host + " removed");
-    }
-
-    private String get(ServiceInstance instance) {
-        Request request = new Request.Builder().url(instance.uri("/orders/42").toString()).build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() != 200) {
-                throw new IllegalStateException(instance + " answered " + response.code());
-            }
-            return response.body().string();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -6,16 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
-import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.testing.Callers;
 import io.github.loadbalancer4j.testing.LoopbackBackends;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +52,7 @@ class EtcdEndToEndTest {
         EtcdInstanceSource source = EtcdInstanceSource.builder(registrar.key("")).client(registrar.client()).build();
         LoadBalancer lb = LoadBalancer.of("orders", source,
                 LoadBalancerConfig.custom().selectionStrategy(SelectionStrategy.roundRobin()).build());
-        Callers callers = Callers.start(CALLERS, LoadBalancer.decorateSupplier(lb, this::get));
+        Callers callers = Callers.start(CALLERS, LoadBalancer.decorateSupplier(lb, instance -> LoopbackBackends.get(http, instance, "/orders/42")));
 
         try {
             await().atMost(WAIT).until(() -> callers.servedBy("127.0.0.11") > 0 && callers.servedBy("127.0.0.12") > 0);
@@ -87,17 +82,5 @@ class EtcdEndToEndTest {
 
     private static List<String> hosts(LoadBalancer lb) {
         return lb.getInstances().stream().map(s -> s.instance().host()).sorted().toList();
-    }
-
-    private String get(ServiceInstance instance) {
-        Request request = new Request.Builder().url(instance.uri("/orders/42").toString()).build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() != 200) {
-                throw new IllegalStateException(instance + " answered " + response.code());
-            }
-            return response.body().string();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Java examples of docs/_notes/okhttp-defaults.md, as written there, against three local servers. */
+/** The Java examples of docs/okhttp-behaviour.md, as written there, against three local servers. */
 class OkHttpDefaultsExampleTest {
 
     private LoopbackBackends backends;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * connection to the same instance when a pooled connection fails ({@code retryOnConnectionFailure},
  * on by default), even after the server read the whole body. Here every backend reads the POST's
  * body and then closes the connection without answering, after a GET left a used connection in the
- * pool. Failover is on in every case. The exactly-once setting is the one docs/_notes/okhttp-defaults.md shows.
+ * pool. Failover is on in every case. The exactly-once setting is the one docs/okhttp-behaviour.md shows.
  */
 class PostSentOnceTest {
 

@@ -1,30 +1,16 @@
 package io.github.loadbalancer4j.okhttp.internal;
 
-import io.github.loadbalancer4j.retry.FailoverPredicates;
+import io.github.loadbalancer4j.retry.internal.HttpFailoverRules;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
-import java.security.cert.CertificateException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import org.jspecify.annotations.Nullable;
 
 /**
- * When a failed attempt may move on to another instance.
- *
- * <ul>
- *   <li>A connect failure (refused, connect timeout, unknown host, no route) never reached a
- *       server, nor did a request that could not be built for the instance: any request may move on.
- *   <li>Any other failure may have reached the server: only idempotent methods (GET, HEAD,
- *       OPTIONS, PUT, DELETE, TRACE) with a body that can be sent again (none, or not one-shot)
- *       move on.
- *   <li>A certificate the client rejects is the same everywhere (the service's name is wrong, not
- *       one instance): never moved on, so the configuration error is seen at once.
- *   <li>A call canceled or past its call timeout never moves on.
- * </ul>
- *
- * <p>Connect failures are those of the retry module's {@link FailoverPredicates#safeForAnyCall()}.
+ * When a failed attempt of an OkHttp request may move on to another instance: the HTTP rules every
+ * client shares ({@link HttpFailoverRules}), plus OkHttp's own cases: a request that could not be
+ * built for the instance was never sent (it may move on), and a body is repeatable unless it is
+ * one-shot or duplex.
  *
  * <p>Public for the loadbalancer4j modules; not API.
  */
@@ -39,16 +25,10 @@ public final class FailoverRules {
      * @return whether another instance may be tried, before asking the Retry
      */
     public static boolean mayMoveOn(IOException failure, Request request) {
-        if (isCertificateFailure(failure)) {
-            return false;
-        }
-        if (isConnectFailure(failure) || failure instanceof RequestBuildException) {
+        if (failure instanceof RequestBuildException && !isCertificateFailure(failure)) {
             return true; // nothing was sent
         }
-        if (failure instanceof InterruptedIOException && !(failure instanceof SocketTimeoutException)) {
-            return false; // the call timed out or the thread was interrupted
-        }
-        return isIdempotentAndRepeatable(request);
+        return HttpFailoverRules.mayMoveOn(failure, request.method(), isRepeatable(request.body()));
     }
 
     /**
@@ -56,7 +36,7 @@ public final class FailoverRules {
      * @return whether the failure happened while connecting, so the request was not sent
      */
     public static boolean isConnectFailure(IOException failure) {
-        return FailoverPredicates.safeForAnyCall().test(failure);
+        return HttpFailoverRules.isConnectFailure(failure);
     }
 
     /**
@@ -64,17 +44,7 @@ public final class FailoverRules {
      * @return whether the client rejected the server's certificate
      */
     public static boolean isCertificateFailure(IOException failure) {
-        if (failure instanceof SSLPeerUnverifiedException) {
-            return true;
-        }
-        if (failure instanceof SSLHandshakeException) {
-            for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
-                if (t instanceof CertificateException) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return HttpFailoverRules.isCertificateFailure(failure);
     }
 
     /**
@@ -82,11 +52,7 @@ public final class FailoverRules {
      * @return whether sending it twice is safe: an idempotent method and a body that can be replayed
      */
     public static boolean isIdempotentAndRepeatable(Request request) {
-        if (!isIdempotent(request.method())) {
-            return false;
-        }
-        RequestBody body = request.body();
-        return body == null || (!body.isOneShot() && !body.isDuplex());
+        return HttpFailoverRules.isIdempotent(request.method()) && isRepeatable(request.body());
     }
 
     /**
@@ -94,20 +60,10 @@ public final class FailoverRules {
      * @return whether sending it twice is safe by its definition (RFC 9110): GET, HEAD, OPTIONS, PUT, DELETE, TRACE
      */
     public static boolean isIdempotentMethod(String method) {
-        return isIdempotent(method);
+        return HttpFailoverRules.isIdempotent(method);
     }
 
-    static boolean isIdempotent(String method) {
-        switch (method) {
-            case "GET":
-            case "HEAD":
-            case "OPTIONS":
-            case "PUT":
-            case "DELETE":
-            case "TRACE":
-                return true;
-            default:
-                return false;
-        }
+    private static boolean isRepeatable(@Nullable RequestBody body) {
+        return body == null || (!body.isOneShot() && !body.isDuplex());
     }
 }

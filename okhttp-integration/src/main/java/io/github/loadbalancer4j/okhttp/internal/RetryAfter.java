@@ -1,5 +1,6 @@
 package io.github.loadbalancer4j.okhttp.internal;
 
+import io.github.loadbalancer4j.retry.internal.HttpRetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -18,10 +19,7 @@ import org.jspecify.annotations.Nullable;
 public final class RetryAfter {
 
     /** The header's name. */
-    public static final String HEADER = "Retry-After";
-
-    /** More digits than this may not fit in a {@code long}: such a wait is "very long", and is capped anyway. */
-    private static final int MAX_EXACT_DIGITS = 18;
+    public static final String HEADER = HttpRetryAfter.HEADER;
 
     private RetryAfter() {
     }
@@ -33,33 +31,9 @@ public final class RetryAfter {
      *     header is absent or neither delta-seconds nor an HTTP-date
      */
     public static @Nullable Duration parse(Headers headers, Instant now) {
-        String value = headers.get(HEADER);
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        if (isDigits(trimmed)) {
-            return trimmed.length() > MAX_EXACT_DIGITS
-                    ? Duration.ofSeconds(Long.MAX_VALUE) : Duration.ofSeconds(Long.parseLong(trimmed));
-        }
-        Date date = headers.getDate(HEADER);
-        if (date == null) {
-            return null;
-        }
-        Duration left = Duration.between(now, date.toInstant());
-        return left.isNegative() ? Duration.ZERO : left;
-    }
-
-    private static boolean isDigits(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+        return HttpRetryAfter.parse(headers.get(HEADER), now, value -> {
+            Date date = headers.getDate(HEADER);
+            return date == null ? null : date.toInstant();
+        });
     }
 }

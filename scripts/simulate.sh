@@ -4,7 +4,7 @@
 #   scripts/simulate.sh [scenario|all|file.properties ...] [--seed N | --seeds 1,2,3] [--charts DIR] [--markdown FILE]
 #
 # Scenarios: slow-backend (P8), mixed-backends (P9), supermarket (P10), black-hole (P11), cold-start,
-# slow-middle, gray-failure and even-failures (P16), or "all" (the default). Prints a table per scenario and seed (p50/p90/p99/p99.9, mean,
+# slow-middle, gray-failure and even-failures (P16), hedging (P15), or "all" (the default). Prints a table per scenario and seed (p50/p90/p99/p99.9, mean,
 # success rate, calls/s, retries, attempts per backend), the published figures and bars beside them,
 # and writes a PNG chart per scenario into benchmarks/results (or --charts DIR).
 # The same seed gives the same tables on any machine.

@@ -2,23 +2,25 @@ package io.github.loadbalancer4j.okhttp;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.loadbalancer4j.Lease;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
-import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.internal.Durations;
-import io.github.loadbalancer4j.okhttp.internal.Backoff;
+import io.github.loadbalancer4j.okhttp.internal.CallDeadlines;
+import io.github.loadbalancer4j.okhttp.internal.FailoverExchange;
 import io.github.loadbalancer4j.okhttp.internal.FailoverRules;
 import io.github.loadbalancer4j.okhttp.internal.FailureStatuses;
-import io.github.loadbalancer4j.okhttp.internal.InstanceAttempt;
+import io.github.loadbalancer4j.okhttp.internal.HedgedExchange;
 import io.github.loadbalancer4j.okhttp.internal.InstancePools;
 import io.github.loadbalancer4j.okhttp.internal.InstanceUrls;
 import io.github.loadbalancer4j.okhttp.internal.Routes;
+import io.github.loadbalancer4j.retry.Deadline;
+import io.github.loadbalancer4j.retry.DeadlineExceededException;
 import io.github.loadbalancer4j.retry.FailoverRetry;
+import io.github.loadbalancer4j.retry.Hedging;
+import io.github.loadbalancer4j.retry.HedgingPolicy;
 import io.github.loadbalancer4j.retry.RetryBudget;
-import io.github.loadbalancer4j.retry.internal.Failover;
-import io.github.resilience4j.retry.MaxRetriesExceededException;
+import io.github.loadbalancer4j.retry.internal.DefaultHedging;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -26,10 +28,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.IntPredicate;
-import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -77,6 +82,20 @@ import org.jspecify.annotations.Nullable;
  *       thread and ends when the call is canceled or its call timeout fires; after a response that
  *       held its instance out (Retry-After) the next attempt goes to another instance at once,
  *       without the wait.
+ *   <li><b>hedging</b>, with a {@link HedgingPolicy} ({@link Builder#hedging}): a GET, HEAD or OPTIONS
+ *       request (the {@link Builder#hedgedMethods hedged methods}) whose first attempt has not
+ *       answered after the policy's delay is sent again to an instance it has not tried; the first
+ *       answer that is not a failure status wins, and the other attempts' calls are cancelled (their
+ *       servers see the connection closed, their leases are released: neither success nor failure).
+ *       Each attempt of a hedged request is a clone of the caller's call, run on the hedging executor
+ *       (application interceptors before this one see each attempt); a hedged request is not also
+ *       failed over with the Retry: a failed attempt sends the next hedge at once, within the policy's
+ *       budget. A POST is never hedged. {@link #getHedging(String)} gives a host's counters and events.
+ *   <li><b>deadline</b> ({@link Builder#deadline}, {@link Builder#deadlineFromCallTimeout()}): each
+ *       routed call's attempts and backoffs together take at most the deadline; each attempt's connect,
+ *       read and write timeouts are cut to the time left, no retry or hedge starts with less than the
+ *       floor left, and a call whose time ran out fails with an {@link InterruptedIOException} caused by a
+ *       {@link DeadlineExceededException} that names the deadline and the attempts made.
  *   <li><b>sent once</b>: the interceptor sends a request again only when nothing was sent (a
  *       connect failure) or when its method is idempotent and its body repeatable. OkHttp, below the
  *       interceptor, sends a request again on a new connection to the same instance when a pooled
@@ -123,17 +142,28 @@ public final class LoadBalancingInterceptor implements Interceptor {
             + "(expected: OkHttpClient.Builder.addInterceptor(...), not addNetworkInterceptor(...)): "
             + "a network interceptor runs after OkHttp has chosen the connection";
 
+    /** The methods hedged by default: GET, HEAD and OPTIONS, which only read. */
+    public static final Set<String> DEFAULT_HEDGED_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
     private final Routes routes;
     private final FailureStatuses statuses;
     private final @Nullable Retry retry;
     private final InstanceUrls urls = new InstanceUrls();
+    private final CallDeadlines deadlines;
+    private final FailoverExchange failover;
+    private final @Nullable HedgedExchange hedged;
+    private final Set<String> hedgedMethods;
 
     private LoadBalancingInterceptor(Builder builder) {
-        this.routes = new Routes(builder.routes, builder.registry, builder.retry, builder.retryBudget,
+        this.routes = new Routes(builder.routes, builder.registry, builder.retry, builder.retryBudget, builder.hedging,
                 builder.clientConnectionPool ? null
                         : new Routes.PoolSettings(builder.maxIdleConnectionsPerInstance, builder.keepAlive));
         this.statuses = new FailureStatuses(builder.failureStatus, builder.maxRetryAfter, builder.clock);
         this.retry = builder.retry;
+        this.deadlines = new CallDeadlines(builder.deadline, builder.minAttemptTime, builder.deadlineFromCallTimeout);
+        this.failover = new FailoverExchange(statuses, urls);
+        this.hedged = builder.hedging == null ? null : new HedgedExchange(statuses, urls, builder.hedgingExecutor);
+        this.hedgedMethods = Set.copyOf(builder.hedgedMethods);
     }
 
     /** @return a builder; add at least one route or a registry */
@@ -160,117 +190,46 @@ public final class LoadBalancingInterceptor implements Interceptor {
         if (chain.connection() != null) {
             throw new IllegalStateException(NETWORK_INTERCEPTOR_MESSAGE);
         }
+        HedgedExchange.Attempt attempt = HedgedExchange.tagOf(chain);
+        if (attempt != null) {
+            return attempt.send(chain); // one attempt of a hedged call, in a clone of the caller's call
+        }
         Request request = chain.request();
         Routes.Route route = routes.find(request.url().host());
         if (route == null) {
             return chain.proceed(request);
         }
+        Deadline deadline = deadlines.start(chain);
+        DefaultHedging hedging = route.hedging;
+        HedgedExchange h = hedged;
+        if (h != null && hedging != null && hedges(request, hedging)) {
+            return h.execute(chain, request, hedging, route.pools, deadline);
+        }
         Retry r = retry;
         RetryBudget budget = route.budget;
         if (r == null || budget == null) {
-            return InstanceAttempt.send(chain, request, acquire(route.loadBalancer, SelectionContext.empty(), null),
-                    statuses, urls, route.pools, InstanceAttempt.startOf(chain));
+            return failover.once(chain, request, route.loadBalancer, route.pools, deadline);
         }
-        return withFailover(chain, request, route.loadBalancer, r, budget, route.pools);
+        return failover.execute(chain, request, route.loadBalancer, r, budget, route.pools, deadline);
+    }
+
+    /** Whether a request is hedged: a hedged method, a body that can be sent again, and the policy agrees. */
+    private boolean hedges(Request request, DefaultHedging hedging) {
+        return hedgedMethods.contains(request.method()) && FailoverRules.isIdempotentAndRepeatable(request)
+                && hedging.getPolicy().isIdempotent(request);
     }
 
     /**
-     * Failover over OkHttp: the engine ({@link Failover}) decides after each attempt; this loop only
-     * sends, waits on the call's thread (ending the wait when the call is canceled) and shapes the
-     * outcome as OkHttp's callers expect it (an {@link IOException}, a response closed once discarded).
+     * The hedging of a routed host: its counters ({@link Hedging#getMetrics()}), events and current delay.
+     * Each load balancer has its own (its latency histogram is its own).
+     *
+     * @param host a host routed with {@link Builder#route}, or a registry's load balancer name that has
+     *     been called
+     * @return its hedging; null without {@link Builder#hedging}, or for a host not routed (yet)
      */
-    private Response withFailover(Chain chain, Request request, LoadBalancer loadBalancer, Retry retry,
-            RetryBudget budget, @Nullable InstancePools pools) throws IOException {
-        Call call = chain.call();
-        long start = InstanceAttempt.startOf(chain);
-        Failover<Response> failover = Failover.start(retry, budget, SelectionContext.empty());
-        Response previous = null; // a retried response, kept until the next attempt surely runs
-        IOException previousFailure = null;
-        while (true) {
-            Lease lease;
-            try {
-                lease = acquire(loadBalancer, failover.selection(), previousFailure);
-            } catch (IOException noInstance) {
-                if (previous != null) {
-                    return previous; // nowhere left to go: the caller gets the last answer
-                }
-                throw noInstance;
-            }
-            if (previous != null) {
-                previous.close();
-                previous = null;
-            }
-            Response response;
-            try {
-                response = InstanceAttempt.send(chain, request, lease, statuses, urls, pools, start);
-            } catch (IOException failure) {
-                boolean mayMoveOn = !call.isCanceled() && FailoverRules.mayMoveOn(failure, request);
-                Failover.Action next = mayMoveOn ? failover.afterFailure(lease.instance(), failure) : failover.end(failure);
-                if (next == Failover.Action.THROW) {
-                    throw failover.decisionFailed() ? undecided(retry, failover.failure(), failure, null) : failure;
-                }
-                if (!Backoff.await(call, failover.delayMillis())) {
-                    throw canceled(failure);
-                }
-                previousFailure = failure;
-                continue;
-            }
-            boolean mayRepeat = !call.isCanceled() && FailoverRules.isIdempotentAndRepeatable(request);
-            Failover.Action next = mayRepeat ? failover.afterResult(lease.instance(), response) : failover.finish();
-            if (next == Failover.Action.THROW) {
-                throw undecided(retry, failover.failure(), null, response);
-            }
-            if (next == Failover.Action.RETURN) {
-                return response;
-            }
-            // The instance asked to be left alone and is held out: the next one need not wait for it.
-            if (!Backoff.await(call, statuses.holdFor(response).isZero() ? failover.delayMillis() : 0)) {
-                response.close();
-                throw canceled(null);
-            }
-            previous = response;
-            previousFailure = null;
-        }
-    }
-
-    /**
-     * What the Retry itself threw, as the IOException OkHttp's callers expect: {@code failAfterMaxAttempts}
-     * keeps its message; a predicate or interval function that threw says so. A response is closed.
-     */
-    private static IOException undecided(Retry retry, Throwable thrown, @Nullable IOException failure,
-            @Nullable Response response) {
-        if (response != null) {
-            response.close();
-        }
-        IOException wrapped = thrown instanceof MaxRetriesExceededException
-                ? new IOException(thrown.getMessage(), thrown)
-                : new IOException("Retry '" + retry.getName() + "' failed to decide: " + thrown, thrown);
-        if (failure != null) {
-            wrapped.addSuppressed(failure);
-        }
-        return wrapped;
-    }
-
-    private static Lease acquire(LoadBalancer loadBalancer, SelectionContext selection,
-            @Nullable IOException previousFailure) throws IOException {
-        try {
-            return loadBalancer.acquire(selection);
-        } catch (NoAvailableInstanceException e) {
-            if (previousFailure != null) {
-                previousFailure.addSuppressed(e);
-                throw previousFailure;
-            }
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    private static IOException canceled(@Nullable IOException failure) {
-        IOException canceled = Thread.currentThread().isInterrupted()
-                ? new InterruptedIOException("interrupted while waiting to retry") : new IOException("Canceled");
-        if (failure != null) {
-            canceled.addSuppressed(failure);
-        }
-        return canceled;
+    public @Nullable Hedging getHedging(String host) {
+        Routes.Route route = routes.existing(requireNonNull(host, "host").toLowerCase(Locale.ROOT));
+        return route == null ? null : route.hedging;
     }
 
     /**
@@ -297,7 +256,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     @Override
     public String toString() {
-        return "LoadBalancingInterceptor{routes=" + routes + (retry != null ? ", retry=" + retry.getName() : "") + '}';
+        return "LoadBalancingInterceptor{routes=" + routes + (retry != null ? ", retry=" + retry.getName() : "")
+                + (hedged != null ? ", hedging " + hedgedMethods : "") + (deadlines.any() ? ", " + deadlines : "") + '}';
     }
 
     /** Builds a {@link LoadBalancingInterceptor}; every setter checks its argument at once. */
@@ -315,6 +275,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
         private boolean clientConnectionPool;
         private @Nullable Retry retry;
         private @Nullable RetryBudget retryBudget;
+        private @Nullable HedgingPolicy hedging;
+        private Set<String> hedgedMethods = DEFAULT_HEDGED_METHODS;
+        private boolean hedgedMethodsSet;
+        private @Nullable ExecutorService hedgingExecutor;
+        private @Nullable Duration deadline;
+        private @Nullable Duration minAttemptTime;
+        private boolean deadlineFromCallTimeout;
 
         private Builder() {
         }
@@ -463,10 +430,114 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
+         * Hedges the requests of the {@link #hedgedMethods hedged methods} (GET, HEAD and OPTIONS by
+         * default) whose body can be sent again and which the policy calls
+         * {@link HedgingPolicy#isIdempotent(Object) idempotent} (it is given the {@link Request}): after the
+         * policy's delay, the request is also sent to an instance it has not tried, the first answer that is
+         * not a failure status wins and the other attempts' calls are cancelled. Each load balancer gets
+         * its own {@link Hedging} (latency histogram, counters, events): {@link #getHedging(String)}.
+         * Hedged requests are not failed over with {@link #retry}: their hedges are their retries.
+         *
+         * @param policy when and how often to hedge, and the budget hedges draw on
+         * @return this builder
+         */
+        public Builder hedging(HedgingPolicy policy) {
+            this.hedging = requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Sets which methods are hedged. Only methods that are safe to send twice are accepted; POST and
+         * PATCH never are.
+         *
+         * @param methods e.g. {@code "GET", "HEAD"}; default {@link #DEFAULT_HEDGED_METHODS}
+         * @return this builder
+         * @throws IllegalArgumentException if a method is not idempotent (GET, HEAD, OPTIONS, PUT, DELETE,
+         *     TRACE), or none is given
+         */
+        public Builder hedgedMethods(String... methods) {
+            requireNonNull(methods, "methods");
+            if (methods.length == 0) {
+                throw new IllegalArgumentException("methods: none (expected: at least one, e.g. \"GET\")");
+            }
+            Set<String> set = new LinkedHashSet<>();
+            for (String method : methods) {
+                requireNonNull(method, "method");
+                if (!FailoverRules.isIdempotentMethod(method)) {
+                    throw new IllegalArgumentException("method: " + method
+                            + " (expected: an idempotent method, one of GET, HEAD, OPTIONS, PUT, DELETE, TRACE)");
+                }
+                set.add(method);
+            }
+            this.hedgedMethods = Set.copyOf(set);
+            this.hedgedMethodsSet = true;
+            return this;
+        }
+
+        /**
+         * Sets the executor the attempts of hedged requests run on (each attempt is a call of its own,
+         * executed there while the caller's thread waits). By default a shared cached pool of daemon
+         * threads, as OkHttp's dispatcher has.
+         *
+         * @param executor runs one task per attempt; must not queue them behind each other
+         * @return this builder
+         */
+        public Builder hedgingExecutor(ExecutorService executor) {
+            this.hedgingExecutor = requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Bounds every routed call, its attempts and backoffs together, with the
+         * {@link Deadline#defaultMinAttemptTime(Duration) default floor}; see {@link #deadline(Duration, Duration)}.
+         *
+         * @param timeout how long a routed call may take, {@code > 0}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder deadline(Duration timeout) {
+            this.deadline = Durations.requirePositive("timeout", timeout);
+            this.minAttemptTime = null;
+            return this;
+        }
+
+        /**
+         * Bounds every routed call, its attempts and backoffs together: each attempt's connect, read and
+         * write timeouts are cut to the time left, no retry or hedge starts with less than
+         * {@code minAttemptTime} left (nor a retry whose backoff would leave less), and a call whose time ran
+         * out fails with an {@link InterruptedIOException} caused by a {@link DeadlineExceededException}.
+         *
+         * @param timeout how long a routed call may take, {@code > 0}
+         * @param minAttemptTime the floor, {@code >= 0} and shorter than the timeout
+         * @return this builder
+         * @throws IllegalArgumentException if the timeout is not positive, or the floor negative or not
+         *     shorter than the timeout
+         */
+        public Builder deadline(Duration timeout, Duration minAttemptTime) {
+            Deadline.after(timeout, minAttemptTime, System::nanoTime); // checks both as a deadline does
+            this.deadline = timeout;
+            this.minAttemptTime = minAttemptTime;
+            return this;
+        }
+
+        /**
+         * Makes a call's own timeout ({@code OkHttpClient.Builder.callTimeout}, or {@code call.timeout()})
+         * its deadline too, as {@link #deadline(Duration)} does, when the call has one (the shorter one wins
+         * when both are set). OkHttp still enforces the call timeout itself; the deadline cuts each
+         * attempt to the time left and refuses retries that cannot finish in it.
+         *
+         * @return this builder
+         */
+        public Builder deadlineFromCallTimeout() {
+            this.deadlineFromCallTimeout = true;
+            return this;
+        }
+
+        /**
          * @return the interceptor
          * @throws IllegalStateException if nothing is routed, one host was routed to two load
-         *     balancers, a retry budget was set without a retry, or both {@code clientConnectionPool()}
-         *     and {@code connectionPoolPerInstance(...)} were set
+         *     balancers, a retry budget was set without a retry, hedged methods or a hedging executor
+         *     without hedging, or both {@code clientConnectionPool()} and {@code connectionPoolPerInstance(...)}
          */
         public LoadBalancingInterceptor build() {
             if (!conflicts.isEmpty()) {
@@ -479,6 +550,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
             if (retryBudget != null && retry == null) {
                 throw new IllegalStateException(
                         "retryBudget(" + retryBudget.getName() + ") was set without retry(...) (expected: both, or neither)");
+            }
+            if (hedging == null && (hedgedMethodsSet || hedgingExecutor != null)) {
+                throw new IllegalStateException((hedgedMethodsSet ? "hedgedMethods(" + hedgedMethods + ")" : "hedgingExecutor(...)")
+                        + " was set without hedging(...) (expected: both, or neither)");
             }
             if (clientConnectionPool && poolPerInstanceSet) {
                 throw new IllegalStateException("clientConnectionPool() and connectionPoolPerInstance(" + maxIdleConnectionsPerInstance

@@ -364,13 +364,18 @@ class LoadBalancingInterceptorFailoverTest {
         List<String> answers = new CopyOnWriteArrayList<>();
         List<IOException> failures = new CopyOnWriteArrayList<>();
 
-        for (int i = 0; i < 9; i++) {
+        // Round robin keeps one position per thread, starting at random, and OkHttp runs these calls
+        // on several dispatcher threads: enough calls that each instance gets its turns.
+        int calls = 30;
+        for (int i = 0; i < calls; i++) {
             enqueue(client, "http://orders/items", answers, failures);
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == 9);
+        await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() + failures.size() == calls);
         assertThat(failures).isEmpty();
-        assertThat(answers).hasSize(9).containsOnly("127.0.0.11", "127.0.0.13");
+        assertThat(answers).hasSize(calls).containsOnly("127.0.0.11", "127.0.0.13");
+        assertThat(breakerOf(orders, backends.instances().get(1)).getMetrics().getNumberOfFailedCalls())
+                .as("calls sent to the closed instance, each failed over").isPositive();
         Clients.shutdown(client);
     }
 }

@@ -12,6 +12,7 @@ import io.github.loadbalancer4j.retry.internal.SyncFailover;
 import io.github.resilience4j.core.functions.CheckedFunction;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +20,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resilience4j {@link Retry} whose every attempt goes to an instance the call has not tried yet.
@@ -51,6 +53,12 @@ import java.util.function.Supplier;
  * failure. {@code Error}s are never retried. A retried call may run more than once on the service:
  * retry only what is safe to repeat (see {@link FailoverPredicates}).
  *
+ * <p>A deadline ({@link #withDeadline(Duration)}) bounds each call across its attempts and backoffs:
+ * no retry starts with less than its floor left (nor waits a backoff that would leave less), the
+ * asynchronous decorators end an attempt still running at the deadline, a blocking call reads the
+ * time left from {@link Deadline#current()}, and a call whose time ran out fails with a
+ * {@link DeadlineExceededException} naming the deadline and the attempts made.
+ *
  * <p>Composition with resilience4j {@code Decorators}: put {@code FailoverRetry} innermost, around the
  * call, so that every retry picks again; a per-attempt {@code TimeLimiter} goes inside it (in the call),
  * a {@code Bulkhead}, an overall {@code TimeLimiter} and the fallback outside it.
@@ -62,11 +70,16 @@ public final class FailoverRetry {
     private final Retry retry;
     private final LoadBalancer loadBalancer;
     private final RetryBudget budget;
+    private final @Nullable Duration deadline;
+    private final Duration minAttemptTime;
 
-    private FailoverRetry(Retry retry, LoadBalancer loadBalancer, RetryBudget budget) {
+    private FailoverRetry(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, @Nullable Duration deadline,
+            Duration minAttemptTime) {
         this.retry = retry;
         this.loadBalancer = loadBalancer;
         this.budget = budget;
+        this.deadline = deadline;
+        this.minAttemptTime = minAttemptTime;
     }
 
     /**
@@ -80,7 +93,7 @@ public final class FailoverRetry {
     public static FailoverRetry of(Retry retry, LoadBalancer loadBalancer) {
         requireNonNull(retry, "retry");
         requireNonNull(loadBalancer, "loadBalancer");
-        return new FailoverRetry(retry, loadBalancer, defaultBudget(loadBalancer));
+        return new FailoverRetry(retry, loadBalancer, defaultBudget(loadBalancer), null, Duration.ZERO);
     }
 
     /**
@@ -92,7 +105,39 @@ public final class FailoverRetry {
      * @throws NullPointerException if the budget is null
      */
     public FailoverRetry withBudget(RetryBudget budget) {
-        return new FailoverRetry(retry, loadBalancer, requireNonNull(budget, "budget"));
+        return new FailoverRetry(retry, loadBalancer, requireNonNull(budget, "budget"), deadline, minAttemptTime);
+    }
+
+    /**
+     * The same failover, each call bounded by a deadline of {@code timeout} from its start, with the
+     * {@link Deadline#defaultMinAttemptTime(Duration) default floor} (10 ms, or a tenth of the timeout
+     * when that is shorter).
+     *
+     * @param timeout how long a call may take, attempts and backoffs included, {@code > 0}
+     * @return a new failover; this one is unchanged
+     * @throws IllegalArgumentException if the timeout is not positive
+     */
+    public FailoverRetry withDeadline(Duration timeout) {
+        Deadline.requirePositive("timeout", timeout);
+        return withDeadline(timeout, Deadline.defaultMinAttemptTime(timeout));
+    }
+
+    /**
+     * The same failover, each call bounded by a deadline of {@code timeout} from its start (measured on
+     * the load balancer's ticker): no retry starts with less than {@code minAttemptTime} left, each
+     * attempt gets at most the time left (see {@link Deadline}), and a call whose time ran out fails
+     * with a {@link DeadlineExceededException}.
+     *
+     * @param timeout how long a call may take, attempts and backoffs included, {@code > 0}
+     * @param minAttemptTime the floor: no retry starts with less time left, {@code >= 0} and shorter
+     *     than the timeout
+     * @return a new failover; this one is unchanged
+     * @throws IllegalArgumentException if the timeout is not positive, or the floor negative or not
+     *     shorter than the timeout
+     */
+    public FailoverRetry withDeadline(Duration timeout, Duration minAttemptTime) {
+        Deadline.checkFloor(timeout, minAttemptTime);
+        return new FailoverRetry(retry, loadBalancer, budget, timeout, minAttemptTime);
     }
 
     /**
@@ -121,6 +166,22 @@ public final class FailoverRetry {
     /** @return the budget asked before every retry */
     public RetryBudget getBudget() {
         return budget;
+    }
+
+    /** @return the deadline each call gets from its start, or null for none */
+    public @Nullable Duration getDeadline() {
+        return deadline;
+    }
+
+    /** @return the floor: no retry starts with less time left before the deadline (zero without a deadline) */
+    public Duration getMinAttemptTime() {
+        return minAttemptTime;
+    }
+
+    /** @return a deadline started now for one call, or null */
+    private @Nullable Deadline startDeadline() {
+        Duration timeout = deadline;
+        return timeout == null ? null : Deadline.after(timeout, minAttemptTime, loadBalancer.getConfig().getTicker());
     }
 
     // ------------------------------------------------------------------------------------ static decorators
@@ -257,7 +318,7 @@ public final class FailoverRetry {
      */
     public <T> CheckedSupplier<T> decorateCheckedSupplier(CheckedFunction<ServiceInstance, T> call) {
         requireNonNull(call, "call");
-        return () -> SyncFailover.execute(retry, loadBalancer, budget, SelectionContext.empty(), call::apply);
+        return () -> SyncFailover.execute(retry, loadBalancer, budget, SelectionContext.empty(), startDeadline(), call::apply);
     }
 
     /**
@@ -339,7 +400,7 @@ public final class FailoverRetry {
             Function<ServiceInstance, ? extends CompletionStage<T>> call) {
         requireNonNull(scheduler, "scheduler");
         requireNonNull(call, "call");
-        return () -> AsyncFailover.execute(retry, loadBalancer, budget, scheduler, SelectionContext.empty(), call);
+        return () -> AsyncFailover.execute(retry, loadBalancer, budget, scheduler, SelectionContext.empty(), startDeadline(), call);
     }
 
     // ------------------------------------------------------------------------------------ execute
@@ -404,7 +465,7 @@ public final class FailoverRetry {
     /** Runs the loop; what the call threw, checked or not, is rethrown as it is. */
     private <T> T run(SelectionContext first, SyncFailover.Attempt<T> call) {
         try {
-            return SyncFailover.execute(retry, loadBalancer, budget, first, call);
+            return SyncFailover.execute(retry, loadBalancer, budget, first, startDeadline(), call);
         } catch (Throwable e) {
             throw FailoverRetry.<RuntimeException>sneakyThrow(e);
         }
@@ -418,6 +479,6 @@ public final class FailoverRetry {
     @Override
     public String toString() {
         return "FailoverRetry{retry=" + retry.getName() + ", loadBalancer=" + loadBalancer.getName() + ", budget="
-                + budget.getName() + '}';
+                + budget.getName() + (deadline != null ? ", deadline=" + deadline + ", minAttemptTime=" + minAttemptTime : "") + '}';
     }
 }

@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLSocketFactory;
@@ -243,6 +246,39 @@ public final class LoopbackBackends implements AutoCloseable {
         public long openConnections() {
             accepted.removeIf(Socket::isClosed); // closed ones need not be seen again
             return accepted.size();
+        }
+
+        /**
+         * Whether a client closed a connection on which this backend has not answered yet (its answer is
+         * delayed): the server side reads the end of the stream. MockWebServer does not read a connection
+         * while it waits to answer, nor close it when the client has gone, so the test reads it, on a
+         * daemon thread per connection. Only for a plain-HTTP backend whose open connections all wait to
+         * answer: on an idle connection MockWebServer is reading already, and a read here would wait
+         * behind it (until the connection closes) or take the next request's bytes.
+         *
+         * @param within how long to wait for the end of a stream
+         * @return true when a connection's client closed it (end of stream, or reset)
+         * @throws InterruptedException if interrupted while waiting
+         */
+        public boolean clientClosedAnUnansweredConnection(Duration within) throws InterruptedException {
+            CountDownLatch closed = new CountDownLatch(1);
+            for (Socket socket : accepted) {
+                if (socket.isClosed()) {
+                    continue;
+                }
+                Thread reader = new Thread(() -> {
+                    try {
+                        if (socket.getInputStream().read() == -1) {
+                            closed.countDown();
+                        }
+                    } catch (IOException e) {
+                        closed.countDown(); // reset by the client (or closed by the server: then it is gone anyway)
+                    }
+                }, "end-of-stream-" + address);
+                reader.setDaemon(true);
+                reader.start();
+            }
+            return closed.await(within.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         /** Stops the server, closing its connections: clients see the backend die. */

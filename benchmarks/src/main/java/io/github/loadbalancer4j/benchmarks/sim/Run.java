@@ -10,6 +10,7 @@ import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.internal.BackgroundWork;
 import io.github.loadbalancer4j.internal.Randomness;
+import io.github.loadbalancer4j.retry.Hedging;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * retried, the real {@link RetryBudget} on the virtual ticker (Finagle's defaults) is deposited into
  * once per call and withdrawn from before each retry, and each retry acquires with
  * {@code ctx.excluding(previous)}, so it never repeats an instance while an untried one is available.
+ *
+ * <p>Hedging is the real engine itself ({@link Hedging#executeCompletionStage}): its timers run on the
+ * event loop ({@link LoopScheduler}), each attempt is a stage the simulated backend completes, and the
+ * engine acquires, ends and releases the leases as it does for any caller.
  */
 final class Run {
 
@@ -66,11 +73,14 @@ final class Run {
 
     private final VirtualTime time = new VirtualTime();
     private final EventLoop loop = new EventLoop(time);
+    private final LoopScheduler scheduler = new LoopScheduler(loop);
     private final Map<String, Integer> backendIndex = new HashMap<>();
     private SimulatedBackend[] backends = new SimulatedBackend[0];
     private @Nullable LoadBalancer lb;
     private RetryBudget budget = RetryBudget.unlimited();
     private @Nullable Retry retry;
+    private @Nullable Hedging hedging;
+    private long refusedBeforeWarmup;
     private @Nullable SplittableRandom keys;
 
     private final long[] attempts;
@@ -130,12 +140,22 @@ final class Run {
         BackgroundWork.runOnCurrentThread(true);
         try (LoadBalancer balancer = LoadBalancer.of(scenario.name(), InstanceSource.of(instances), config)) {
             lb = balancer;
+            HedgingSetup setup = variant.hedging();
+            if (setup != null) {
+                Hedging h = Hedging.of(balancer, setup.policy(scenario.name(), time));
+                hedging = h;
+                loop.at(scenario.warmup().toNanos(), () -> refusedBeforeWarmup = h.getBudget().getNumberOfRefusedRetries());
+            }
             startLoad(arrivals);
             loop.run();
             outlierEjections = balancer.getMetrics().getNumberOfOutlierEjections();
         } finally {
             Randomness.useOnCurrentThread(null);
             BackgroundWork.runOnCurrentThread(false);
+        }
+        Hedging h = hedging;
+        if (h != null) {
+            refused = h.getBudget().getNumberOfRefusedRetries() - refusedBeforeWarmup;
         }
         double seconds = (scenario.duration().toNanos() - scenario.warmup().toNanos()) / 1e9;
         return new RunResult(strategyLabel, variant.label(), java.util.Arrays.copyOf(latencies, calls), successes,
@@ -225,6 +245,7 @@ final class Run {
         final boolean measured = start >= scenario.warmup().toNanos();
         final @Nullable Caller caller;
         final Retry.@Nullable AsyncContext<Object> retryContext;
+        int sent;
 
         Call(@Nullable Caller caller, Retry.@Nullable AsyncContext<Object> retryContext) {
             this.caller = caller;
@@ -233,6 +254,13 @@ final class Run {
     }
 
     private void startCall(@Nullable Caller caller) {
+        Hedging h = hedging;
+        if (h != null) {
+            Call call = new Call(caller, null);
+            h.executeCompletionStage(scheduler, instance -> hedgedAttempt(call, instance))
+                    .whenComplete((ok, error) -> finish(call, error == null));
+            return;
+        }
         Retry r = retry;
         Call call = new Call(caller, r == null ? null : r.asyncContext());
         SplittableRandom k = keys;
@@ -263,6 +291,30 @@ final class Run {
         if (scenario.timeout() != null) {
             loop.after(scenario.timeout().toNanos(), attempt::timedOut);
         }
+    }
+
+    /** One attempt of a hedged call: a stage the backend completes (or the client's timeout fails). */
+    private CompletionStage<Boolean> hedgedAttempt(Call call, ServiceInstance instance) {
+        int b = backendIndex.get(instance.id());
+        if (call.measured) {
+            attempts[b]++;
+            if (call.sent > 0) {
+                retries++; // a hedge
+            }
+        }
+        call.sent++;
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        backends[b].receive(success -> {
+            if (success) {
+                answer.complete(Boolean.TRUE);
+            } else {
+                answer.completeExceptionally(FAILURE);
+            }
+        });
+        if (scenario.timeout() != null) {
+            loop.after(scenario.timeout().toNanos(), () -> answer.completeExceptionally(TIMEOUT));
+        }
+        return answer;
     }
 
     private final class Attempt implements SimulatedBackend.Request {

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What surrounds the strategy in one column of a scenario's table: whether the per-instance circuit
  * breakers may open, whether outlier ejection opens them too, and whether failed attempts are retried
- * on another instance (failover) within a retry budget. Immutable.
+ * on another instance (failover) within a retry budget, or hedged. Immutable.
  */
 public final class Variant {
 
@@ -25,24 +25,29 @@ public final class Variant {
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .build();
 
+    private static final String BOTH = "a variant hedges or retries, not both (expected: withHedging or withRetries:"
+            + " a hedged call's hedges are its retries)";
+
     private final String label;
     private final @Nullable CircuitBreakerConfig breakers;
     private final @Nullable OutlierEjectionConfig outliers;
+    private final @Nullable HedgingSetup hedging;
     private final int retries;
     private final boolean budget;
 
     private Variant(String label, @Nullable CircuitBreakerConfig breakers, @Nullable OutlierEjectionConfig outliers, int retries,
-            boolean budget) {
+            boolean budget, @Nullable HedgingSetup hedging) {
         this.label = label;
         this.breakers = breakers;
         this.outliers = outliers;
+        this.hedging = hedging;
         this.retries = retries;
         this.budget = budget;
     }
 
     /** @return breakers that never open, no retry */
     public static Variant plain() {
-        return new Variant("plain", null, null, 0, true);
+        return new Variant("plain", null, null, 0, true, null);
     }
 
     /**
@@ -86,7 +91,7 @@ public final class Variant {
      */
     public Variant withBreakers(CircuitBreakerConfig config) {
         requireNonNull(config, "config");
-        return new Variant(autoLabel(config, outliers, retries), config, outliers, retries, budget);
+        return new Variant(autoLabel(config, outliers, retries, hedging), config, outliers, retries, budget, hedging);
     }
 
     /**
@@ -99,7 +104,7 @@ public final class Variant {
      */
     public Variant withOutlierEjection(OutlierEjectionConfig config) {
         requireNonNull(config, "config");
-        return new Variant(autoLabel(breakers, config, retries), breakers, config, retries, budget);
+        return new Variant(autoLabel(breakers, config, retries, hedging), breakers, config, retries, budget, hedging);
     }
 
     /**
@@ -116,7 +121,10 @@ public final class Variant {
         if (retries < 0) {
             throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
         }
-        return new Variant(autoLabel(breakers, outliers, retries), breakers, outliers, retries, budget);
+        if (retries > 0 && hedging != null) {
+            throw new IllegalStateException(BOTH);
+        }
+        return new Variant(autoLabel(breakers, outliers, retries, hedging), breakers, outliers, retries, budget, hedging);
     }
 
     /**
@@ -125,7 +133,7 @@ public final class Variant {
      * @return a new variant
      */
     public Variant withoutBudget() {
-        return new Variant(label + " (no budget)", breakers, outliers, retries, false);
+        return new Variant(label + " (no budget)", breakers, outliers, retries, false, hedging);
     }
 
     /**
@@ -136,7 +144,30 @@ public final class Variant {
      */
     public Variant named(String label) {
         requireNonNull(label, "label");
-        return new Variant(label, breakers, outliers, retries, budget);
+        return new Variant(label, breakers, outliers, retries, budget, hedging);
+    }
+
+    /**
+     * Returns this variant with hedged calls: the real {@code Hedging} engine, its timers on the
+     * simulation's event loop, sends each call again to an instance it has not tried once the first
+     * attempt is slower than the setup's delay; the first answer wins, the other attempts are cancelled
+     * (their leases released; the backend still serves them, as a server whose client left does).
+     *
+     * @param setup when and how often to hedge, and the budget
+     * @return a new variant
+     * @throws IllegalStateException if this variant retries (a hedged call's hedges are its retries)
+     */
+    public Variant withHedging(HedgingSetup setup) {
+        requireNonNull(setup, "setup");
+        if (retries > 0) {
+            throw new IllegalStateException(BOTH);
+        }
+        return new Variant(autoLabel(breakers, outliers, retries, setup), breakers, outliers, retries, budget, setup);
+    }
+
+    /** @return the hedging of this variant, or null */
+    public @Nullable HedgingSetup hedging() {
+        return hedging;
     }
 
     /** @return the label */
@@ -169,8 +200,9 @@ public final class Variant {
         return budget;
     }
 
-    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, @Nullable OutlierEjectionConfig outliers, int retries) {
-        java.util.List<String> parts = new java.util.ArrayList<>(3);
+    private static String autoLabel(@Nullable CircuitBreakerConfig breakers, @Nullable OutlierEjectionConfig outliers, int retries,
+            @Nullable HedgingSetup hedging) {
+        java.util.List<String> parts = new java.util.ArrayList<>(4);
         if (breakers != null) {
             parts.add("breakers");
         }
@@ -179,6 +211,9 @@ public final class Variant {
         }
         if (retries > 0) {
             parts.add("FailoverRetry(" + retries + ")");
+        }
+        if (hedging != null) {
+            parts.add(hedging.label());
         }
         return parts.isEmpty() ? "plain" : String.join(" + ", parts);
     }

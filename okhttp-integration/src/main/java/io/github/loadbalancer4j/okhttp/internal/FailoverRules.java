@@ -55,6 +55,14 @@ public final class FailoverRules {
         return HttpFailoverRules.isIdempotent(request.method()) && isRepeatable(request.body());
     }
 
+    /**
+     * @param method an HTTP method
+     * @return whether sending it twice is safe by its definition (RFC 9110): GET, HEAD, OPTIONS, PUT, DELETE, TRACE
+     */
+    public static boolean isIdempotentMethod(String method) {
+        return HttpFailoverRules.isIdempotent(method);
+    }
+
     private static boolean isRepeatable(@Nullable RequestBody body) {
         return body == null || (!body.isOneShot() && !body.isDuplex());
     }

@@ -35,6 +35,14 @@ public final class FailureStatuses {
     }
 
     /**
+     * @param code a response's status
+     * @return whether it counts as a failure of the instance that sent it
+     */
+    public boolean isFailure(int code) {
+        return isFailure.test(code);
+    }
+
+    /**
      * Ends the lease with the response's outcome.
      *
      * @param lease the attempt's lease

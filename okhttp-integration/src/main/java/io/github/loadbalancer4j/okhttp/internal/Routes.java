@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.LoadBalancerRegistry;
 import io.github.loadbalancer4j.retry.FailoverRetry;
+import io.github.loadbalancer4j.retry.HedgingPolicy;
 import io.github.loadbalancer4j.retry.RetryBudget;
+import io.github.loadbalancer4j.retry.internal.DefaultHedging;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,8 +18,8 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which load balancer a request host goes to, with what goes along: the retry budget and the
- * instances' connection pools. Hosts routed by name come first; then a registry's load balancer of
+ * Which load balancer a request host goes to, with what goes along: the retry budget, the hedging
+ * (its latency histogram, counters and events are per load balancer) and the instances' connection pools. Hosts routed by name come first; then a registry's load balancer of
  * that name, whose route is made on first use and made again when the registry holds another load
  * balancer under the name.
  *
@@ -30,6 +32,7 @@ public final class Routes {
     private final ConcurrentHashMap<String, Route> registered = new ConcurrentHashMap<>();
     private final @Nullable Retry retry;
     private final @Nullable RetryBudget retryBudget;
+    private final @Nullable HedgingPolicy hedging;
     private final @Nullable PoolSettings pools;
 
     /**
@@ -37,13 +40,15 @@ public final class Routes {
      * @param registry more load balancers, by name; null for none
      * @param retry the failover Retry; null without failover
      * @param retryBudget one budget for every host; null for each load balancer's default budget
+     * @param hedging the hedging policy; null without hedging
      * @param pools the per-instance pools' size; null when calls use the client's pool
      */
     public Routes(Map<String, LoadBalancer> named, @Nullable LoadBalancerRegistry registry, @Nullable Retry retry,
-            @Nullable RetryBudget retryBudget, @Nullable PoolSettings pools) {
+            @Nullable RetryBudget retryBudget, @Nullable HedgingPolicy hedging, @Nullable PoolSettings pools) {
         this.registry = registry;
         this.retry = retry;
         this.retryBudget = retryBudget;
+        this.hedging = hedging;
         this.pools = pools;
         Map<String, Route> routes = new LinkedHashMap<>();
         named.forEach((host, lb) -> routes.put(host, newRoute(lb)));
@@ -74,7 +79,8 @@ public final class Routes {
         RetryBudget budget = retry == null ? null
                 : retryBudget != null ? retryBudget : FailoverRetry.defaultBudget(loadBalancer);
         PoolSettings p = pools;
-        return new Route(loadBalancer, budget,
+        HedgingPolicy h = hedging;
+        return new Route(loadBalancer, budget, h == null ? null : DefaultHedging.of(loadBalancer, h),
                 p == null ? null : InstancePools.watching(loadBalancer, p.maxIdleConnections, p.keepAlive));
     }
 
@@ -97,20 +103,32 @@ public final class Routes {
     }
 
     /**
-     * A host's load balancer, the budget its retries draw on (null without failover) and its
-     * instances' connection pools (null when calls use the client's pool).
+     * @param host a host routed by name or through the registry
+     * @return its route, when it has been used (registry routes are made on first use)
+     */
+    public @Nullable Route existing(String host) {
+        Route route = named.get(host);
+        return route != null ? route : registered.get(host);
+    }
+
+    /**
+     * A host's load balancer, the budget its retries draw on (null without failover), its hedging (null
+     * without) and its instances' connection pools (null when calls use the client's pool).
      */
     public static final class Route {
         /** The load balancer. */
         public final LoadBalancer loadBalancer;
         /** The budget of its retries; null without failover. */
         public final @Nullable RetryBudget budget;
+        /** Its hedging; null without. */
+        public final @Nullable DefaultHedging hedging;
         /** Its instances' connection pools; null when calls use the client's pool. */
         public final @Nullable InstancePools pools;
 
-        Route(LoadBalancer loadBalancer, @Nullable RetryBudget budget, @Nullable InstancePools pools) {
+        Route(LoadBalancer loadBalancer, @Nullable RetryBudget budget, @Nullable DefaultHedging hedging, @Nullable InstancePools pools) {
             this.loadBalancer = loadBalancer;
             this.budget = budget;
+            this.hedging = hedging;
             this.pools = pools;
         }
     }

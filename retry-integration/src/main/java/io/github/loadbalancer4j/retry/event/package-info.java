@@ -1,5 +1,5 @@
 /**
- * Events published by {@link io.github.loadbalancer4j.retry.RetryBudget}.
+ * Events published by {@link io.github.loadbalancer4j.retry.RetryBudget} and {@link io.github.loadbalancer4j.retry.Hedging}.
  *
  * <p>Nulls: every parameter and return value in this package is non-null unless it is annotated
  * {@code @Nullable} (jspecify {@code @NullMarked}). Passing null where it is not allowed throws a

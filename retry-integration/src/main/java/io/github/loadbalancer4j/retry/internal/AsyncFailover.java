@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.retry.Deadline;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +15,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  * instead of returning a stage, returns null, when the user's retry predicate throws, or when the
  * scheduler refuses the retry. Each attempt's outcome is recorded on that attempt's own lease.
  * Cancelling the returned future stops further attempts.
+ *
+ * <p>With a deadline, each attempt gets at most the time left: at the deadline an attempt still running
+ * is ended as failed with a {@link TimeoutException} (its stage is cancelled), and the call fails with
+ * a {@code DeadlineExceededException}.
  *
  * @param <T> the result type
  */
@@ -54,15 +62,18 @@ public final class AsyncFailover<T> {
      * @param budget asked before each retry
      * @param scheduler runs the retries after their backoff
      * @param first the first attempt's selection context
+     * @param deadline the call's deadline, started; null for none
      * @param call the call
      * @param <T> the result type
      * @return a stage that always completes
      */
     public static <T> CompletableFuture<T> execute(Retry retry, LoadBalancer loadBalancer, RetryBudget budget,
-            ScheduledExecutorService scheduler, SelectionContext first, Function<ServiceInstance, ? extends CompletionStage<T>> call) {
+            ScheduledExecutorService scheduler, SelectionContext first, @Nullable Deadline deadline,
+            Function<ServiceInstance, ? extends CompletionStage<T>> call) {
         CompletableFuture<T> promise;
         try {
-            AsyncFailover<T> failover = new AsyncFailover<>(Failover.start(retry, budget, first), loadBalancer, scheduler, call);
+            AsyncFailover<T> failover = new AsyncFailover<>(Failover.start(retry, budget, first, deadline, loadBalancer.getName()),
+                    loadBalancer, scheduler, call);
             promise = failover.promise;
             failover.attempt();
         } catch (Throwable e) {
@@ -85,14 +96,25 @@ public final class AsyncFailover<T> {
             }
             ServiceInstance instance = lease.instance();
             CompletionStage<T> stage;
+            Deadline outer = CurrentDeadline.set(failover.deadline());
             try {
                 stage = requireNonNull(call.apply(instance), "the call returned null (expected: a CompletionStage)");
             } catch (Throwable e) {
                 lease.onError(e);
                 decide(failover.afterFailure(instance, e), null, e);
                 return;
+            } finally {
+                CurrentDeadline.restore(outer);
             }
+            AtomicBoolean over = new AtomicBoolean();
+            ScheduledFuture<?> cut = cutAtDeadline(lease, stage, over);
             stage.whenComplete((value, error) -> {
+                if (!over.compareAndSet(false, true)) {
+                    return; // cut at the deadline: its lease is ended and the call decided
+                }
+                if (cut != null) {
+                    cut.cancel(false);
+                }
                 try {
                     if (error == null) {
                         lease.onResult(value);
@@ -108,6 +130,49 @@ public final class AsyncFailover<T> {
             });
         } catch (Throwable e) {
             promise.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Ends the attempt at the deadline if it still runs then: a failure of its instance (it did not answer
+     * in the time the call had), its stage cancelled.
+     */
+    private @Nullable ScheduledFuture<?> cutAtDeadline(Lease lease, CompletionStage<T> stage, AtomicBoolean over) {
+        Deadline deadline = failover.deadline();
+        if (deadline == null) {
+            return null;
+        }
+        try {
+            return scheduler.schedule(() -> {
+                if (!over.compareAndSet(false, true)) {
+                    return;
+                }
+                ServiceInstance instance = lease.instance();
+                TimeoutException timeout = new TimeoutException(
+                        "the attempt on " + instance + " was cut at the call's deadline of " + deadline.getTimeout());
+                lease.onError(timeout);
+                cancel(stage);
+                try {
+                    decide(failover.afterFailure(instance, timeout), null, timeout);
+                } catch (Throwable e) {
+                    promise.completeExceptionally(e);
+                }
+            }, deadline.timeLeftNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the scheduler is shutting down: the attempt runs to its end
+        }
+    }
+
+    /**
+     * Cancels a stage that may not support it.
+     *
+     * @param stage an attempt's stage
+     */
+    static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException e) {
+            // A stage that cannot be turned into a future cannot be cancelled either: its result is ignored.
         }
     }
 
@@ -135,7 +200,7 @@ public final class AsyncFailover<T> {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
+    static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 }

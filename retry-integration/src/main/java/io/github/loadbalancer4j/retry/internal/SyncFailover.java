@@ -5,6 +5,7 @@ import io.github.loadbalancer4j.LoadBalancer;
 import io.github.loadbalancer4j.NoAvailableInstanceException;
 import io.github.loadbalancer4j.SelectionContext;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.loadbalancer4j.retry.Deadline;
 import io.github.loadbalancer4j.retry.RetryBudget;
 import io.github.resilience4j.retry.Retry;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Failover for the blocking decorators: each attempt runs on the calling thread, the backoff is
- * slept on it. What to do after each attempt is the {@link Failover}'s answer.
+ * slept on it. What to do after each attempt is the {@link Failover}'s answer. With a deadline, the
+ * attempt's call finds it in {@link Deadline#current()} (a blocking call cannot be cut from outside:
+ * it hands the time left to its own client).
  */
 public final class SyncFailover {
 
@@ -37,14 +40,16 @@ public final class SyncFailover {
      * @param loadBalancer picks each attempt's instance
      * @param budget asked before each retry
      * @param first the first attempt's selection context
+     * @param deadline the call's deadline, started; null for none
      * @param call the call
      * @param <T> the result type
      * @return the first result the Retry accepts, or the last result when retries ran out
-     * @throws Throwable the last failure (or what the Retry throws, e.g. MaxRetriesExceededException)
+     * @throws Throwable the last failure (or what the Retry throws, e.g. MaxRetriesExceededException, or a
+     *     {@code DeadlineExceededException})
      */
     public static <T> T execute(Retry retry, LoadBalancer loadBalancer, RetryBudget budget, SelectionContext first,
-            Attempt<T> call) throws Throwable {
-        Failover<T> failover = Failover.start(retry, budget, first);
+            @Nullable Deadline deadline, Attempt<T> call) throws Throwable {
+        Failover<T> failover = Failover.start(retry, budget, first, deadline, loadBalancer.getName());
         while (true) {
             @Nullable T result = null;
             @Nullable Throwable failure = null;
@@ -55,11 +60,14 @@ public final class SyncFailover {
                 failure = e;
             }
             if (lease != null) {
+                Deadline outer = CurrentDeadline.set(deadline);
                 try {
                     result = call.apply(lease.instance());
                 } catch (Throwable e) {
                     lease.onError(e);
                     failure = e;
+                } finally {
+                    CurrentDeadline.restore(outer);
                 }
                 if (failure == null) {
                     lease.onResult(result);

@@ -33,7 +33,9 @@ public final class Candidates extends AbstractList<Candidate> implements RandomA
         }
         Candidate[] copy = candidates.clone();
         for (int i = 0; i < copy.length; i++) {
-            requireNonNull(copy[i], "candidates[" + i + "]");
+            if (copy[i] == null) { // not requireNonNull: its message would be built for every candidate
+                throw new NullPointerException("candidates[" + i + "]");
+            }
         }
         return new Candidates(copy);
     }

@@ -378,7 +378,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                     refresher.queue(new InstanceRemovedEvent(name, now(), removed.instance()));
                 }
             }
-            rebuildLocked(now);
+            rebuildLocked(now, snapshot.recheckDue(now));
             if (change.joinedRunningFleet) {
                 // A newcomer to a running fleet starts from what the fleet costs now, not from nothing.
                 NeutralCost.restart(change.added, Arrays.asList(snapshot.selectable), now);
@@ -408,7 +408,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                     InstanceCircuitBreakers.stillWaiting(state.circuitBreaker());
                 }
             }
-            rebuildLocked(now);
+            rebuildLocked(now, true);
         }
     }
 
@@ -424,10 +424,10 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
     }
 
     /** Applies what {@link Availability} says and publishes a new snapshot; queues the events it causes. Under the lock. */
-    private void rebuildLocked(long now) {
+    private void rebuildLocked(long now, boolean readBreakers) {
         recent.advance(now); // strategies read slow-start weights against it in newSelector
         InstanceState[] known = list.known();
-        Availability.Result r = availability.compute(known, now);
+        Availability.Result r = availability.compute(known, now, readBreakers);
         boolean listening = events.hasConsumers();
         List<InstanceState> restored = null;
         for (Availability.Transition t : r.transitions) {
@@ -472,7 +472,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                 refresher.queue(new StrategyChangedEvent(name, now(), previous.toString(), newStrategy.toString()));
             }
             if (!closed) {
-                rebuildLocked(ticker.getAsLong());
+                rebuildLocked(ticker.getAsLong(), true);
             }
         }
         refresher.drain();

@@ -25,7 +25,8 @@ final class InstanceList {
     private final long slowStartNanos;
     private final Map<String, InstanceState> byId = new HashMap<>();
     private InstanceState[] known = NONE;
-    private int generation;
+    /** The instances of {@link #known}, position for position: what the last list held. */
+    private ServiceInstance[] knownInstances = new ServiceInstance[0];
     private boolean initialized;
 
     InstanceList(InstanceCircuitBreakers breakers, CoarseTicker recent, long slowStartNanos) {
@@ -54,57 +55,64 @@ final class InstanceList {
     }
 
     /**
-     * Applies a whole new list.
+     * Applies a whole new list. An instance found where the previous list had it is matched through
+     * {@link #knownInstances} alone: the pass reads two arrays in order and touches an unchanged
+     * instance's state only when its position moved (at 100,000 instances the states are scattered
+     * over the heap, and reading each was most of an update's cost).
      *
      * @param instances the source's list, without duplicate ids (a duplicate is skipped, the first wins)
      * @param now ticker time
      * @return what was added and removed
      */
     Change apply(List<ServiceInstance> instances, long now) {
-        int gen = ++generation;
         InstanceState[] previous = known;
+        ServiceInstance[] previousInstances = knownInstances;
         InstanceState[] next = new InstanceState[instances.size()];
+        ServiceInstance[] nextInstances = new ServiceInstance[instances.size()];
         int size = 0;
         List<ServiceInstance> fresh = null;
         int[] freshAt = null;
         int cursor = 0; // where in the previous list the next instance most likely is: lists change little
-        // Which previous positions the new list kept: the removed ones are found without a pass over the states.
+        // Which previous positions the new list kept: the removed ones, and duplicates, are found without reading states.
         boolean[] kept = new boolean[previous.length];
         for (ServiceInstance instance : instances) {
-            InstanceState state = null;
+            int was = -1;
             if (cursor < previous.length) {
-                InstanceState expected = previous[cursor];
-                ServiceInstance was = expected.instance();
-                if (was == instance || was.id().equals(instance.id())) {
-                    state = expected; // found in place: no hash lookup
+                ServiceInstance expected = previousInstances[cursor];
+                if (expected == instance || expected.id().equals(instance.id())) {
+                    was = cursor; // found in place: no hash lookup
                 }
             }
-            if (state == null) {
-                state = byId.get(instance.id());
-            }
-            if (state == null) {
-                if (fresh == null) {
-                    fresh = new ArrayList<>();
-                    freshAt = new int[instances.size()];
+            if (was < 0) {
+                InstanceState state = byId.get(instance.id());
+                if (state == null) {
+                    if (fresh == null) {
+                        fresh = new ArrayList<>();
+                        freshAt = new int[instances.size()];
+                    }
+                    freshAt[fresh.size()] = size;
+                    fresh.add(instance);
+                    nextInstances[size++] = instance; // its state is made below
+                    continue;
                 }
-                freshAt[fresh.size()] = size++; // filled below
-                fresh.add(instance);
-                continue;
+                was = state.position;
             }
-            if (state.generation == gen) {
+            if (kept[was]) {
                 continue; // a duplicate id in one list: the first wins
             }
-            int was = state.position;
             kept[was] = true;
             cursor = was + 1;
-            state.generation = gen;
-            state.position = size;
-            if (state.instance() != instance) {
+            InstanceState state = previous[was];
+            if (was != size) {
+                state.position = size;
+            }
+            if (previousInstances[was] != instance) {
                 state.instance(instance); // same id, maybe new weight, zone or metadata
             }
-            next[size++] = state;
+            next[size] = state;
+            nextInstances[size++] = instance;
         }
-        List<InstanceState> added = fresh == null ? List.of() : create(fresh, freshAt, next, gen, now);
+        List<InstanceState> added = fresh == null ? List.of() : create(fresh, freshAt, next, now);
         int compacted = compact(next, size);
         List<InstanceState> removed = List.of();
         for (int i = 0; i < previous.length; i++) {
@@ -114,14 +122,19 @@ final class InstanceList {
                     removed = new ArrayList<>();
                 }
                 removed.add(old);
-                byId.remove(old.instance().id());
+                byId.remove(previousInstances[i].id());
                 breakers.remove(old.instance(), old.circuitBreaker());
             }
         }
-        known = compacted == next.length ? next : Arrays.copyOf(next, compacted);
-        if (compacted != size) {
-            for (int i = 0; i < known.length; i++) {
-                known[i].position = i; // duplicates left gaps (rare): positions again
+        if (compacted == next.length) {
+            known = next;
+            knownInstances = nextInstances;
+        } else { // duplicates among the new instances left gaps (rare): positions again
+            known = Arrays.copyOf(next, compacted);
+            knownInstances = new ServiceInstance[compacted];
+            for (int i = 0; i < compacted; i++) {
+                known[i].position = i;
+                knownInstances[i] = known[i].instance();
             }
         }
         boolean joined = initialized && !added.isEmpty();
@@ -134,7 +147,7 @@ final class InstanceList {
      * on every pick then lie next to each other in memory instead of between their breakers (P2 at
      * 10,000 instances).
      */
-    private List<InstanceState> create(List<ServiceInstance> fresh, int[] freshAt, InstanceState[] next, int gen, long now) {
+    private List<InstanceState> create(List<ServiceInstance> fresh, int[] freshAt, InstanceState[] next, long now) {
         CircuitBreaker[] newBreakers = new CircuitBreaker[fresh.size()];
         for (int i = 0; i < fresh.size(); i++) {
             newBreakers[i] = breakers.create(fresh.get(i)); // a duplicate id gets the registry's same breaker
@@ -148,7 +161,6 @@ final class InstanceList {
                 continue; // a duplicate id among the new ones: the first wins
             }
             InstanceState state = new InstanceState(instance, newBreakers[i], recent, slowStartNanos, availableSince);
-            state.generation = gen;
             state.position = freshAt[i];
             byId.put(instance.id(), state);
             next[freshAt[i]] = state;
@@ -176,5 +188,6 @@ final class InstanceList {
         breakers.removeAll(Arrays.asList(known));
         byId.clear();
         known = NONE;
+        knownInstances = new ServiceInstance[0];
     }
 }

@@ -119,8 +119,6 @@ public final class InstanceState implements StampedCost {
 
     /** Whether the selector may pick it, as last applied; written only under the load balancer's lock. */
     boolean available;
-    /** The list update that last saw it; written only under the load balancer's lock. */
-    int generation;
     /** Its index in the known list; written only under the load balancer's lock. */
     int position;
 
@@ -364,9 +362,17 @@ public final class InstanceState implements StampedCost {
     /** @return whether the breaker's state changed since last seen (and records the new one) */
     boolean refreshSeenState() {
         CircuitBreaker.State now = circuitBreaker.getState();
-        boolean changed = now != seenState;
+        if (now == seenState) {
+            return false; // no write: a rebuild over 100,000 instances would otherwise dirty every state
+        }
         seenState = now;
-        return changed;
+        return true;
+    }
+
+    /** @return whether the breaker let calls through in the state last seen by {@link #refreshSeenState()} */
+    boolean circuitPermittedAsSeen() {
+        CircuitBreaker.State seen = seenState;
+        return seen != CircuitBreaker.State.OPEN && seen != CircuitBreaker.State.FORCED_OPEN;
     }
 
     /** @return whether the breaker lets calls through in its current state (a HALF_OPEN breaker may still refuse) */

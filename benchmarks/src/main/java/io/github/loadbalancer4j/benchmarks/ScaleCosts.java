@@ -7,7 +7,9 @@ import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.MutableInstanceSource;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -27,7 +30,9 @@ import org.knowm.xchart.style.Styler;
  * same call without a state change; (b) one instance replaced in a full-list update (a rolling-deploy
  * step), per update and per instance; (c) building a load balancer, per instance. Each timing is one
  * {@code System.nanoTime()} pair around the operation, so the two sides of (a) carry the same clock
- * overhead. Writes a Markdown table and a log-log chart (with lines for O(1) and O(n)):
+ * overhead. Beside (a), in the same run: a bare resilience4j breaker's {@code onSuccess} and its
+ * {@code onError} that opens it (the transition's own cost, which no load balancer over resilience4j
+ * can avoid), so that what the load balancer adds to a state change can be read off. Writes a Markdown table and a log-log chart (with lines for O(1) and O(n)):
  * {@code java -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar io.github.loadbalancer4j.benchmarks.ScaleCosts [out-dir]}.
  */
 public final class ScaleCosts {
@@ -54,6 +59,7 @@ public final class ScaleCosts {
         measureAll(); // a first pass so that the JIT has compiled every path, then the measured one
         List<double[]> rows = measureAll();
         StringBuilder md = new StringBuilder();
+        double[] bare = bareBreakerEnds();
         md.append("| instances | (a) call end, no change: median / p99 ns | (a) call end that opens its breaker: median / p99 ns | ratio of medians | ratio of p99s | (b) one instance replaced: ms per update | (c) build: ms (us per instance) |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < SIZES.length; i++) {
@@ -61,6 +67,8 @@ public final class ScaleCosts {
             md.append(String.format(Locale.ROOT, "| %,d | %.0f / %.0f | %.0f / %.0f | %.2fx | %.2fx | %.3f | %.1f (%.2f) |%n",
                     SIZES[i], r[0], r[1], r[2], r[3], r[2] / r[0], r[3] / r[1], r[4] / 1e6, r[5] / 1e6, r[5] / 1e3 / SIZES[i]));
         }
+        md.append(String.format(Locale.ROOT, "%nBaseline for (a), same run: a bare resilience4j breaker, `onSuccess` %.0f ns and an `onError` that opens it"
+                + " %.0f ns (medians; %.2fx): the transition's own cost.%n", bare[0], bare[1], bare[1] / bare[0]));
         System.out.print(md);
         Files.writeString(out.resolve("scale.md"), md.toString());
         chart(rows, out.resolve("scale.png"));
@@ -111,6 +119,31 @@ public final class ScaleCosts {
             }
         }
         return new double[] {percentile(plain, 0.5), percentile(plain, 0.99), percentile(opening, 0.5), percentile(opening, 0.99)};
+    }
+
+    /** The baseline of (a): medians of a bare breaker's onSuccess and of an onError that opens it. */
+    private static double[] bareBreakerEnds() {
+        int samples = 20_000;
+        long[] plain = new long[samples];
+        long[] opening = new long[samples];
+        for (int round = 0; round < 2; round++) { // the first round warms the JIT up
+            CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(OPENS_AT_ONCE);
+            for (int i = 0; i < samples; i++) {
+                CircuitBreaker breaker = registry.circuitBreaker("bare-" + i);
+                breaker.acquirePermission();
+                long t0 = System.nanoTime();
+                breaker.onSuccess(1, TimeUnit.NANOSECONDS);
+                plain[i] = System.nanoTime() - t0;
+                breaker.acquirePermission();
+                long t1 = System.nanoTime();
+                breaker.onError(1, TimeUnit.NANOSECONDS, DOWN); // opens it
+                opening[i] = System.nanoTime() - t1;
+                if (breaker.getState() != CircuitBreaker.State.OPEN) {
+                    throw new IllegalStateException("expected the breaker to open: " + breaker);
+                }
+            }
+        }
+        return new double[] {percentile(plain, 0.5), percentile(opening, 0.5)};
     }
 
     /** (b): the median time of a full-list update that replaces one instance. */

@@ -147,8 +147,9 @@ public abstract class AbstractInstanceSource implements InstanceSource {
 
     /**
      * Drops later instances with an id seen before. One pass with an open-addressing table of
-     * positions (ids' hash codes are cached by {@code String}): no entry object per instance, which at
-     * 10,000 instances and more is most of the cost of a list update.
+     * positions, over the hash codes instances keep of their ids: no entry object per instance and no
+     * id read unless two hash codes meet (a set of ids was most of a list update's cost at 10,000
+     * instances and more).
      */
     private static List<ServiceInstance> collapse(List<ServiceInstance> in, List<ServiceInstance> dropped) {
         int n = in.size();
@@ -161,12 +162,12 @@ public abstract class AbstractInstanceSource implements InstanceSource {
             if (instance == null) {
                 throw new NullPointerException("instances[" + i + "]");
             }
-            String id = instance.id();
-            int h = id.hashCode();
+            int h = instance.idHash();
             int slot = (h ^ (h >>> 16)) & mask;
             boolean duplicate = false;
             for (int at = slots[slot]; at != 0; at = slots[slot]) { // a slot holds a position in out, plus one
-                if (out[at - 1].id().equals(id)) {
+                ServiceInstance seen = out[at - 1];
+                if (seen.idHash() == h && seen.id().equals(instance.id())) {
                     duplicate = true;
                     break;
                 }

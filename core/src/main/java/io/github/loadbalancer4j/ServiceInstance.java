@@ -42,6 +42,8 @@ public final class ServiceInstance {
     private final @Nullable String zone;
     private final Map<String, String> metadata;
     private final String baseUri;
+    /** {@code id.hashCode()}, kept here so that a pass over a large list need not read each id. */
+    private final int idHash;
 
     private ServiceInstance(Builder builder) {
         this.host = builder.host;
@@ -52,6 +54,7 @@ public final class ServiceInstance {
         this.metadata = Map.copyOf(builder.metadata);
         this.id = builder.id != null ? builder.id : hostPort(host, port);
         this.baseUri = (secure ? "https://" : "http://") + hostPort(host, port);
+        this.idHash = id.hashCode();
     }
 
     /**
@@ -191,6 +194,11 @@ public final class ServiceInstance {
     /** @return the identity of this instance; {@code host:port} unless the builder set another */
     public String id() {
         return id;
+    }
+
+    /** @return {@code id().hashCode()}, without reading the id */
+    int idHash() {
+        return idHash;
     }
 
     /** @return the host name (in ASCII) or address, IPv6 without brackets */

@@ -56,7 +56,10 @@ public final class ScaleCosts {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
         Files.createDirectories(out);
-        measureAll(); // a first pass so that the JIT has compiled every path, then the measured one
+        // Two passes so that the JIT has compiled every path with every size's profile (after one, a
+        // recompilation could still fall into the measured pass), then the measured one.
+        measureAll();
+        measureAll();
         List<double[]> rows = measureAll();
         StringBuilder md = new StringBuilder();
         double[] bare = bareBreakerEnds();
@@ -150,7 +153,7 @@ public final class ScaleCosts {
     private static double replaceOne(int n) {
         List<ServiceInstance> list = new ArrayList<>(instances(n, 1));
         MutableInstanceSource source = InstanceSource.mutable(list.toArray(new ServiceInstance[0]));
-        int updates = n >= 100_000 ? 20 : 50;
+        int updates = 50;
         long[] times = new long[updates];
         try (LoadBalancer lb = LoadBalancer.of("scale", source, LoadBalancerConfig.custom()
                 .selectionStrategy(SelectionStrategy.roundRobin()).build())) {

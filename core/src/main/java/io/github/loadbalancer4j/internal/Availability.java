@@ -54,13 +54,17 @@ final class Availability {
         /** Ticker time to look again (breaker waits, slow-start ramps, holds), or {@link Snapshot#NEVER}. */
         final long recheckAt;
         final List<Transition> transitions;
+        /** Whether each known instance is available, position for position (in panic mode too). */
+        final boolean[] availableAt;
 
-        Result(InstanceState[] selectable, int availableCount, boolean panic, long recheckAt, List<Transition> transitions) {
+        Result(InstanceState[] selectable, int availableCount, boolean panic, long recheckAt, List<Transition> transitions,
+                boolean[] availableAt) {
             this.selectable = selectable;
             this.availableCount = availableCount;
             this.panic = panic;
             this.recheckAt = recheckAt;
             this.transitions = transitions;
+            this.availableAt = availableAt;
         }
     }
 
@@ -74,12 +78,14 @@ final class Availability {
      */
     Result compute(InstanceState[] known, long now, boolean readBreakers) {
         InstanceState[] available = new InstanceState[known.length];
+        boolean[] availableAt = new boolean[known.length];
         int availableCount = 0;
         List<Transition> transitions = new ArrayList<>(0);
         boolean anyCircuitOpen = false;
         boolean anySlowStarting = false;
         long holdEnds = Snapshot.NEVER;
-        for (InstanceState state : known) {
+        for (int i = 0; i < known.length; i++) {
+            InstanceState state = known[i];
             if (readBreakers) {
                 state.refreshSeenState();
             }
@@ -96,6 +102,7 @@ final class Availability {
                         : !permits ? EjectionReason.CIRCUIT_OPEN : !healthy ? EjectionReason.UNHEALTHY : EjectionReason.RETRY_AFTER));
             }
             if (isAvailable) {
+                availableAt[i] = true;
                 available[availableCount++] = state;
                 // An instance becoming available now starts its ramp now.
                 anySlowStarting |= state.available ? state.slowStarting(now) : slowStartNanos != 0;
@@ -105,7 +112,61 @@ final class Availability {
         InstanceState[] selectable = panic ? known
                 : availableCount == known.length ? available : Arrays.copyOf(available, availableCount);
         return new Result(selectable, availableCount, panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds),
-                transitions);
+                transitions, availableAt);
+    }
+
+    /**
+     * What {@link #compute} would say after a list update, without reading any instance that was
+     * already known: each keeps the availability last applied to it, which is what a full pass would
+     * find, since every change since then has a rebuild of its own coming (the call, health check or
+     * sweep that made it asked for one) and the changes that come with time are due at
+     * {@code previous.recheckAt}. At 100,000 instances a pass that reads every state costs about 4 ms.
+     *
+     * @param known every instance of the new list, in its order
+     * @param previousPositions for each of them, its position in the previous list, or -1 if new
+     * @param previous the snapshot of the previous list
+     * @param now ticker time
+     * @return the result, or null when it takes a full pass: a recheck is due, panic mode before or
+     *     after, or a new instance that is not available (its breaker remembered OPEN)
+     */
+    @Nullable Result carryOver(InstanceState[] known, int[] previousPositions, Snapshot previous, long now) {
+        if (previous.panic || previous.recheckDue(now)) {
+            return null;
+        }
+        boolean[] before = previous.availableAt;
+        InstanceState[] available = new InstanceState[known.length];
+        boolean[] availableAt = new boolean[known.length];
+        int availableCount = 0;
+        long recheckAt = previous.recheckAt;
+        for (int i = 0; i < known.length; i++) {
+            int was = previousPositions[i];
+            boolean isAvailable;
+            if (was >= 0) {
+                isAvailable = before[was];
+            } else {
+                InstanceState joined = known[i];
+                if (!joined.available) {
+                    return null;
+                }
+                isAvailable = true;
+                if (joined.slowStarting(now)) {
+                    recheckAt = Math.min(recheckAt, now + slowStartRecheckNanos());
+                }
+            }
+            if (isAvailable) {
+                availableAt[i] = true;
+                available[availableCount++] = known[i];
+            }
+        }
+        if (panicThreshold > 0 && known.length > 0 && availableCount < panicThreshold * known.length) {
+            return null;
+        }
+        InstanceState[] selectable = availableCount == known.length ? available : Arrays.copyOf(available, availableCount);
+        return new Result(selectable, availableCount, false, recheckAt, List.of(), availableAt);
+    }
+
+    private long slowStartRecheckNanos() {
+        return Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** Whether health checking lets the instance be picked. */
@@ -126,7 +187,7 @@ final class Availability {
             at = Math.min(at, now + RECHECK_INTERVAL_NANOS);
         }
         if (anySlowStarting) {
-            at = Math.min(at, now + Math.max(slowStartNanos / 20, TimeUnit.MILLISECONDS.toNanos(1)));
+            at = Math.min(at, now + slowStartRecheckNanos());
         }
         return at;
     }

@@ -378,7 +378,13 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                     refresher.queue(new InstanceRemovedEvent(name, now(), removed.instance()));
                 }
             }
-            rebuildLocked(now, snapshot.recheckDue(now));
+            Availability.Result carried = change.previousPositions == null || snapshot.known != change.previous ? null
+                    : availability.carryOver(list.known(), change.previousPositions, snapshot, now);
+            if (carried != null) {
+                publishLocked(carried, now);
+            } else {
+                rebuildLocked(now, snapshot.recheckDue(now));
+            }
             if (change.joinedRunningFleet) {
                 // A newcomer to a running fleet starts from what the fleet costs now, not from nothing.
                 NeutralCost.restart(change.added, Arrays.asList(snapshot.selectable), now);
@@ -425,9 +431,13 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
 
     /** Applies what {@link Availability} says and publishes a new snapshot; queues the events it causes. Under the lock. */
     private void rebuildLocked(long now, boolean readBreakers) {
+        publishLocked(availability.compute(list.known(), now, readBreakers), now);
+    }
+
+    /** Applies {@code r}, computed over the current list, and publishes the snapshot. Under the lock. */
+    private void publishLocked(Availability.Result r, long now) {
         recent.advance(now); // strategies read slow-start weights against it in newSelector
         InstanceState[] known = list.known();
-        Availability.Result r = availability.compute(known, now, readBreakers);
         boolean listening = events.hasConsumers();
         List<InstanceState> restored = null;
         for (Availability.Transition t : r.transitions) {
@@ -455,7 +465,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
         // The next outlier sweep is a recheck too: the first pick after it hands the sweep to the refresher.
         long recheckAt = outliers == null ? r.recheckAt : Math.min(r.recheckAt, outliers.nextSweepAt());
         snapshot = new Snapshot(known, r.selectable, r.availableCount, strategy.newSelector(Candidates.of(r.selectable)),
-                strategy, r.panic, recheckAt, false);
+                strategy, r.panic, recheckAt, false, r.availableAt);
     }
 
     @Override

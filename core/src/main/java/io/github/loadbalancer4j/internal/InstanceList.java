@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The instances a load balancer knows, reconciled with each whole list its source delivers: one
@@ -41,11 +42,21 @@ final class InstanceList {
         final List<InstanceState> removed;
         /** Whether instances joined a list that was already running (they then start at the fleet's cost). */
         final boolean joinedRunningFleet;
+        /** The list before the update. */
+        final InstanceState[] previous;
+        /**
+         * For each instance of the new list, its position in {@link #previous}, or -1 if new; null
+         * when duplicates were dropped from the new list (rare: positions were made again).
+         */
+        final int @Nullable [] previousPositions;
 
-        Change(List<InstanceState> added, List<InstanceState> removed, boolean joinedRunningFleet) {
+        Change(List<InstanceState> added, List<InstanceState> removed, boolean joinedRunningFleet, InstanceState[] previous,
+                int @Nullable [] previousPositions) {
             this.added = added;
             this.removed = removed;
             this.joinedRunningFleet = joinedRunningFleet;
+            this.previous = previous;
+            this.previousPositions = previousPositions;
         }
     }
 
@@ -69,6 +80,7 @@ final class InstanceList {
         ServiceInstance[] previousInstances = knownInstances;
         InstanceState[] next = new InstanceState[instances.size()];
         ServiceInstance[] nextInstances = new ServiceInstance[instances.size()];
+        int[] previousPositions = new int[instances.size()];
         int size = 0;
         List<ServiceInstance> fresh = null;
         int[] freshAt = null;
@@ -92,6 +104,7 @@ final class InstanceList {
                     }
                     freshAt[fresh.size()] = size;
                     fresh.add(instance);
+                    previousPositions[size] = -1;
                     nextInstances[size++] = instance; // its state is made below
                     continue;
                 }
@@ -110,6 +123,7 @@ final class InstanceList {
                 state.instance(instance); // same id, maybe new weight, zone or metadata
             }
             next[size] = state;
+            previousPositions[size] = was;
             nextInstances[size++] = instance;
         }
         List<InstanceState> added = fresh == null ? List.of() : create(fresh, freshAt, next, now);
@@ -126,7 +140,8 @@ final class InstanceList {
                 breakers.remove(old.instance(), old.circuitBreaker());
             }
         }
-        if (compacted == next.length) {
+        boolean positionsHold = compacted == next.length;
+        if (positionsHold) {
             known = next;
             knownInstances = nextInstances;
         } else { // duplicates among the new instances left gaps (rare): positions again
@@ -139,7 +154,7 @@ final class InstanceList {
         }
         boolean joined = initialized && !added.isEmpty();
         initialized = true;
-        return new Change(added, removed, joined);
+        return new Change(added, removed, joined, previous, positionsHold ? previousPositions : null);
     }
 
     /**

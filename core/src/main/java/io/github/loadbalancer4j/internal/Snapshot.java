@@ -23,9 +23,11 @@ final class Snapshot {
     /** Ticker time at which ejected breakers are looked at again, or {@link #NEVER}. */
     final long recheckAt;
     final boolean closed;
+    /** Whether each known instance was available when this snapshot was built, position for position. */
+    final boolean[] availableAt;
 
     Snapshot(InstanceState[] known, InstanceState[] selectable, int availableCount, Selector selector,
-            SelectionStrategy strategy, boolean panic, long recheckAt, boolean closed) {
+            SelectionStrategy strategy, boolean panic, long recheckAt, boolean closed, boolean[] availableAt) {
         this.known = known;
         this.selectable = selectable;
         this.availableCount = availableCount;
@@ -34,17 +36,18 @@ final class Snapshot {
         this.panic = panic;
         this.recheckAt = recheckAt;
         this.closed = closed;
+        this.availableAt = availableAt;
     }
 
     /** @return the snapshot of a load balancer whose source delivered nothing yet */
     static Snapshot empty(SelectionStrategy strategy) {
         return new Snapshot(new InstanceState[0], new InstanceState[0], 0, strategy.newSelector(Candidates.empty()), strategy,
-                false, NEVER, false);
+                false, NEVER, false, new boolean[0]);
     }
 
     /** @return the snapshot of a closed load balancer: nothing to pick */
     static Snapshot closed(SelectionStrategy strategy) {
-        return new Snapshot(new InstanceState[0], new InstanceState[0], 0, ctx -> null, strategy, false, NEVER, true);
+        return new Snapshot(new InstanceState[0], new InstanceState[0], 0, ctx -> null, strategy, false, NEVER, true, new boolean[0]);
     }
 
     boolean recheckDue(long now) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.loadbalancer4j.InstanceSource;
 import io.github.loadbalancer4j.InstanceStatus;
+import io.github.loadbalancer4j.MutableInstanceSource;
 import io.github.loadbalancer4j.LoadBalancerConfig;
 import io.github.loadbalancer4j.SelectionStrategy;
 import io.github.loadbalancer4j.ServiceInstance;
@@ -209,6 +210,106 @@ class CallerPathTest {
             assertThat(lb.getInstances().stream().filter(InstanceStatus::available).map(s -> s.instance().id()))
                     .containsExactlyInAnyOrderElementsOf(closed);
         });
+    }
+
+    @Test
+    void breakerChangesRacingListUpdatesAreNotLostWhenUpdatesCarryAvailabilityOver() throws Exception {
+        List<ServiceInstance> stable = instances(200);
+        MutableInstanceSource source = InstanceSource.mutable(stable.toArray(new ServiceInstance[0]));
+        DefaultLoadBalancer lb = new DefaultLoadBalancer("orders", source, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(CircuitBreakerConfig.custom()
+                        .waitDurationInOpenState(Duration.ofHours(1)).build()).build());
+        created.add(lb);
+        List<InstanceState> states = lb.candidates();
+        CountDownLatch done = new CountDownLatch(3);
+
+        // One thread replaces a changing tail of extra instances as fast as it can (every update
+        // carries the stable instances' availability over), while three open and close their breakers.
+        Future<?> updates = pool.submit(() -> {
+            int generation = 0;
+            while (done.getCount() > 0) {
+                List<ServiceInstance> next = new ArrayList<>(stable);
+                for (int i = 0; i < 5; i++) {
+                    next.add(ServiceInstance.of("10.9." + (generation & 255) + "." + i, 9000));
+                }
+                source.update(next);
+                generation++;
+            }
+            return generation;
+        });
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            workers.add(pool.submit(() -> {
+                try {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (int i = 0; i < 3_000; i++) {
+                        CircuitBreaker breaker = states.get(random.nextInt(states.size())).circuitBreaker();
+                        try {
+                            if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                                breaker.transitionToClosedState();
+                            } else {
+                                breaker.transitionToOpenState();
+                            }
+                        } catch (IllegalStateTransitionException raced) {
+                            // another thread moved it first
+                        }
+                        try {
+                            lb.executeSupplier(ServiceInstance::id);
+                        } catch (RuntimeException none) {
+                            // every breaker may be open for a moment
+                        }
+                    }
+                    return null;
+                } finally {
+                    done.countDown();
+                }
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+        assertThat((Integer) updates.get(60, TimeUnit.SECONDS)).isPositive();
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            try {
+                lb.executeSupplier(ServiceInstance::id);
+            } catch (RuntimeException none) {
+                // all open
+            }
+            Set<String> selectableNow = ids(lb.snapshotForTests().selectable);
+            Set<String> closed = states.stream().filter(st -> st.circuitBreaker().getState() == CircuitBreaker.State.CLOSED)
+                    .map(st -> st.instance().id()).collect(Collectors.toSet());
+            assertThat(selectableNow.stream().filter(id -> !id.startsWith("10.9."))).containsExactlyInAnyOrderElementsOf(closed);
+        });
+    }
+
+    @Test
+    void aListUpdateKeepsWhatTheLastRebuildDecidedForEveryInstanceItKnewAndLooksAtNewOnes() throws Exception {
+        List<ServiceInstance> five = instances(5);
+        MutableInstanceSource source = InstanceSource.mutable(five.toArray(new ServiceInstance[0]));
+        DefaultLoadBalancer lb = new DefaultLoadBalancer("orders", source, LoadBalancerConfig.custom()
+                .selectionStrategy(SelectionStrategy.roundRobin()).circuitBreakerConfig(OPENS_AT_ONCE).build());
+        created.add(lb);
+        InstanceState second = lb.candidates().get(1);
+        new DefaultLease(lb, pickThat(lb, second), System.nanoTime()).onError(new IllegalStateException("down"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lb.settled() && lb.snapshotForTests().availableCount == 4);
+
+        ServiceInstance sixth = ServiceInstance.of("10.9.9.9", 8080);
+        List<ServiceInstance> next = new ArrayList<>(five);
+        next.add(2, sixth); // the ones after it move
+        source.update(next);
+
+        Set<String> expected = new HashSet<>(ids(next.stream().map(ServiceInstance::id).collect(Collectors.toList())));
+        expected.remove(five.get(1).id());
+        assertThat(ids(lb.snapshotForTests().selectable)).isEqualTo(expected);
+
+        source.update(five.subList(1, 5)); // the first leaves; the second is still out
+        assertThat(ids(lb.snapshotForTests().selectable))
+                .containsExactlyInAnyOrder(five.get(2).id(), five.get(3).id(), five.get(4).id());
+    }
+
+    private static Set<String> ids(List<String> ids) {
+        return new HashSet<>(ids);
     }
 
     private static Set<String> ids(InstanceState[] states) {

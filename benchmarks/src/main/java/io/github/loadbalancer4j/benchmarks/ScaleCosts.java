@@ -50,7 +50,7 @@ public final class ScaleCosts {
     /**
      * Runs every measurement and prints the table.
      *
-     * @param args optional: the directory for scale.md and scale.png (default benchmarks/results)
+     * @param args optional: the directory for scale-p12.md (the table) and scale.png (the chart) (default benchmarks/results)
      * @throws IOException if the chart cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -73,7 +73,7 @@ public final class ScaleCosts {
         md.append(String.format(Locale.ROOT, "%nBaseline for (a), same run: a bare resilience4j breaker, `onSuccess` %.0f ns and an `onError` that opens it"
                 + " %.0f ns (medians; %.2fx): the transition's own cost.%n", bare[0], bare[1], bare[1] / bare[0]));
         System.out.print(md);
-        Files.writeString(out.resolve("scale.md"), md.toString());
+        Files.writeString(out.resolve("scale-p12.md"), md.toString());
         chart(rows, out.resolve("scale.png"));
     }
 

@@ -171,24 +171,7 @@ class CallerPathTest {
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             workers.add(pool.submit(() -> {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (int i = 0; i < 2_500; i++) {
-                    CircuitBreaker breaker = states.get(random.nextInt(states.size())).circuitBreaker();
-                    try {
-                        if (breaker.getState() == CircuitBreaker.State.OPEN) {
-                            breaker.transitionToClosedState();
-                        } else {
-                            breaker.transitionToOpenState();
-                        }
-                    } catch (IllegalStateTransitionException raced) {
-                        // another thread moved it first
-                    }
-                    try {
-                        lb.executeSupplier(ServiceInstance::id); // calls are how the load balancer notices
-                    } catch (RuntimeException none) {
-                        // every breaker may be open for a moment
-                    }
-                }
+                toggleBreakersAndCall(lb, states, 2_500);
                 return null;
             }));
         }
@@ -241,24 +224,7 @@ class CallerPathTest {
         for (int t = 0; t < 3; t++) {
             workers.add(pool.submit(() -> {
                 try {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    for (int i = 0; i < 3_000; i++) {
-                        CircuitBreaker breaker = states.get(random.nextInt(states.size())).circuitBreaker();
-                        try {
-                            if (breaker.getState() == CircuitBreaker.State.OPEN) {
-                                breaker.transitionToClosedState();
-                            } else {
-                                breaker.transitionToOpenState();
-                            }
-                        } catch (IllegalStateTransitionException raced) {
-                            // another thread moved it first
-                        }
-                        try {
-                            lb.executeSupplier(ServiceInstance::id);
-                        } catch (RuntimeException none) {
-                            // every breaker may be open for a moment
-                        }
-                    }
+                    toggleBreakersAndCall(lb, states, 3_000);
                     return null;
                 } finally {
                     done.countDown();
@@ -310,6 +276,28 @@ class CallerPathTest {
 
     private static Set<String> ids(List<String> ids) {
         return new HashSet<>(ids);
+    }
+
+    /** Opens or closes the breaker of a random instance, then makes a call (calls are how the load balancer notices), n times. */
+    private static void toggleBreakersAndCall(DefaultLoadBalancer lb, List<InstanceState> states, int n) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < n; i++) {
+            CircuitBreaker breaker = states.get(random.nextInt(states.size())).circuitBreaker();
+            try {
+                if (breaker.getState() == CircuitBreaker.State.OPEN) {
+                    breaker.transitionToClosedState();
+                } else {
+                    breaker.transitionToOpenState();
+                }
+            } catch (IllegalStateTransitionException raced) {
+                // another thread moved it first
+            }
+            try {
+                lb.executeSupplier(ServiceInstance::id);
+            } catch (RuntimeException none) {
+                // every breaker may be open for a moment
+            }
+        }
     }
 
     private static Set<String> ids(InstanceState[] states) {

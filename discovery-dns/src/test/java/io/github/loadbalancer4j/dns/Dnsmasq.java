@@ -1,11 +1,10 @@
 package io.github.loadbalancer4j.dns;
 
 import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.loadbalancer4j.dns.internal.DnsQuerier;
-import java.io.File;
+import io.github.loadbalancer4j.testing.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -15,15 +14,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
@@ -37,17 +33,18 @@ final class Dnsmasq implements AutoCloseable {
     private static final String REQUIRE_BACKENDS = "loadbalancer4j.requireBackends";
 
     private final Path binary;
+    private final ServerProcess server;
     private final Path dir;
     private final Path hostsDir;
     private final Path config;
     private final List<String> extraLines;
     private int port;
-    private Process process;
 
     private Dnsmasq(Path binary, List<String> extraLines) throws IOException {
         this.binary = binary;
         this.extraLines = extraLines;
-        this.dir = Files.createTempDirectory("lb4j-dnsmasq");
+        this.server = ServerProcess.inTempDir("lb4j-dnsmasq");
+        this.dir = server.dir();
         this.hostsDir = Files.createDirectory(dir.resolve("hosts"));
         this.config = dir.resolve("dnsmasq.conf");
     }
@@ -71,13 +68,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     static Optional<Path> findBinary() {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin"));
-        return dirs.stream()
-                .filter(d -> !d.isEmpty())
-                .map(d -> Paths.get(d, "dnsmasq"))
-                .filter(Files::isExecutable)
-                .findFirst();
+        return ServerProcess.findBinary("dnsmasq", null, "/usr/sbin", "/usr/local/sbin", "/sbin");
     }
 
     /** @return where dnsmasq listens, as {@code 127.0.0.1:port} */
@@ -115,36 +106,24 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     boolean isRunning() {
-        return process != null && process.isAlive();
+        return server.isRunning();
     }
 
     /** Stops the process and waits for it to exit; its port stays reserved for {@link #start()}. */
     void stop() throws InterruptedException {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        server.stop();
     }
 
     /** Starts the process again on the same port and waits until it answers. */
     void start() throws IOException {
         if (!launch()) {
-            throw new IllegalStateException("dnsmasq did not start on port " + port + ": " + log());
+            throw new IllegalStateException("dnsmasq did not start on port " + port + ": " + server.log());
         }
     }
 
     @Override
     public void close() throws IOException {
-        try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        server.close();
     }
 
     private void startOnFreePort() throws IOException {
@@ -154,7 +133,7 @@ final class Dnsmasq implements AutoCloseable {
                 return;
             }
         }
-        throw new IllegalStateException("dnsmasq did not start: " + log());
+        throw new IllegalStateException("dnsmasq did not start: " + server.log());
     }
 
     /** @return whether dnsmasq started and answers; false if it exited (e.g. the port was taken) */
@@ -166,7 +145,7 @@ final class Dnsmasq implements AutoCloseable {
                 "no-resolv",
                 "no-hosts",
                 "keep-in-foreground",
-                "log-facility=-",
+                "log-facility=-", // into the server's log
                 "pid-file=" + dir.resolve("dnsmasq.pid"),
                 "local=/svc.test/",
                 "hostsdir=" + hostsDir,
@@ -176,26 +155,8 @@ final class Dnsmasq implements AutoCloseable {
         }
         lines.addAll(extraLines);
         Files.write(config, lines, StandardCharsets.UTF_8);
-        process = new ProcessBuilder(binary.toString(), "--conf-file=" + config)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("dnsmasq.log").toFile())
-                .start();
-        try {
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                    .until(() -> !process.isAlive() || addressesOf("ready.svc.test").equals(List.of("127.0.0.1")));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            process.destroyForcibly();
-            return false;
-        }
-        return process.isAlive();
-    }
-
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("dnsmasq.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return server.launch(List.of(binary.toString(), "--conf-file=" + config),
+                () -> addressesOf("ready.svc.test").equals(List.of("127.0.0.1")), Duration.ofSeconds(10));
     }
 
     private static int freePort() throws IOException {

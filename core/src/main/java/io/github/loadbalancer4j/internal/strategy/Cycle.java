@@ -40,10 +40,9 @@ final class Cycle {
     }
 
     /**
-     * One thread's place in the cycle; only that thread reads or writes it. Padded on both sides:
-     * two threads' positions allocated side by side would otherwise share a cache line, and every
-     * pick of one would evict the other's (seen as 4 ns against 12 ns a pick at 2 threads, by where
-     * the allocator happened to put them).
+     * One thread's place in the cycle; only that thread reads or writes it. Padded on both sides so
+     * that two threads' positions allocated side by side never share a cache line (every pick of one
+     * would then evict the other's).
      */
     @SuppressWarnings("unused")
     private static final class Position extends Turn {

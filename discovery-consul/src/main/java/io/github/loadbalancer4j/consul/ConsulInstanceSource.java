@@ -8,6 +8,7 @@ import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.consul.internal.HealthQuery;
 import io.github.loadbalancer4j.consul.internal.HealthWatch;
 import io.github.loadbalancer4j.internal.DaemonThreads;
+import io.github.loadbalancer4j.internal.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -380,9 +381,7 @@ public final class ConsulInstanceSource extends AbstractInstanceSource {
          */
         public Builder rateLimit(Duration interval, int burst) {
             requireNonNull(interval, "interval");
-            if (interval.isNegative()) {
-                throw new IllegalArgumentException("rateLimit interval: " + interval + " (expected: >= 0)");
-            }
+            Durations.requireNonNegative("rateLimit interval", interval);
             if (burst < 1) {
                 throw new IllegalArgumentException("rateLimit burst: " + burst + " (expected: >= 1)");
             }
@@ -403,9 +402,7 @@ public final class ConsulInstanceSource extends AbstractInstanceSource {
         public Builder backoff(Duration initial, Duration max) {
             requireNonNull(initial, "initial");
             requireNonNull(max, "max");
-            if (initial.isNegative() || initial.isZero()) {
-                throw new IllegalArgumentException("backoff initial: " + initial + " (expected: > 0)");
-            }
+            Durations.requirePositive("backoff initial", initial);
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("backoff max: " + max + " (expected: >= initial: " + initial + ")");
             }

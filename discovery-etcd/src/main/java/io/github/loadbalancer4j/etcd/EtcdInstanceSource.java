@@ -7,6 +7,7 @@ import io.github.loadbalancer4j.AbstractInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.etcd.internal.OwnedClient;
 import io.github.loadbalancer4j.etcd.internal.PrefixWatcher;
+import io.github.loadbalancer4j.internal.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -282,11 +283,7 @@ public final class EtcdInstanceSource extends AbstractInstanceSource {
          * @throws IllegalArgumentException if negative
          */
         public Builder initialLoadTimeout(Duration initialLoadTimeout) {
-            requireNonNull(initialLoadTimeout, "initialLoadTimeout");
-            if (initialLoadTimeout.isNegative()) {
-                throw new IllegalArgumentException("initialLoadTimeout: " + initialLoadTimeout + " (expected: >= 0)");
-            }
-            this.initialLoadTimeout = initialLoadTimeout;
+            this.initialLoadTimeout = Durations.requireNonNegative("initialLoadTimeout", initialLoadTimeout);
             return this;
         }
 
@@ -336,11 +333,7 @@ public final class EtcdInstanceSource extends AbstractInstanceSource {
         }
 
         private static Duration checkPositive(Duration d, String name) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
-            return d;
+            return Durations.requirePositive(name, d);
         }
     }
 }

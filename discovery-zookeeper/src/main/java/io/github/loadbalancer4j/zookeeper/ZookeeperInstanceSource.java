@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.loadbalancer4j.AbstractInstanceSource;
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.internal.DaemonThreads;
+import io.github.loadbalancer4j.internal.Durations;
 import io.github.loadbalancer4j.zookeeper.internal.ServiceCacheDriver;
 import java.time.Duration;
 import java.util.List;
@@ -310,11 +311,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
          * @throws IllegalArgumentException if negative
          */
         public Builder initialLoadTimeout(Duration initialLoadTimeout) {
-            requireNonNull(initialLoadTimeout, "initialLoadTimeout");
-            if (initialLoadTimeout.isNegative()) {
-                throw new IllegalArgumentException("initialLoadTimeout: " + initialLoadTimeout + " (expected: >= 0)");
-            }
-            this.initialLoadTimeout = initialLoadTimeout;
+            this.initialLoadTimeout = Durations.requireNonNegative("initialLoadTimeout", initialLoadTimeout);
             return this;
         }
 
@@ -383,10 +380,7 @@ public final class ZookeeperInstanceSource extends AbstractInstanceSource {
         }
 
         private static Duration checkPositive(Duration d, String name) {
-            requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-            }
+            Durations.requirePositive(name, d);
             if (d.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(name + ": " + d + " (expected: <= " + Integer.MAX_VALUE + " ms)");
             }

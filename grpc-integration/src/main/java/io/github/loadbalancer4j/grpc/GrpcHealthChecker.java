@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.internal.Durations;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Grpc;
@@ -208,11 +209,7 @@ public final class GrpcHealthChecker implements HealthChecker, AutoCloseable {
          * @throws IllegalArgumentException if not positive
          */
         public Builder idleTimeout(Duration idleTimeout) {
-            requireNonNull(idleTimeout, "idleTimeout");
-            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
-            }
-            this.idleTimeout = idleTimeout;
+            this.idleTimeout = Durations.requirePositive("idleTimeout", idleTimeout);
             return this;
         }
 

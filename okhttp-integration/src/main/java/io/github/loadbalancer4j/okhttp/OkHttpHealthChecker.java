@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.loadbalancer4j.ServiceInstance;
 import io.github.loadbalancer4j.health.HealthChecker;
+import io.github.loadbalancer4j.internal.Durations;
 import io.github.loadbalancer4j.okhttp.internal.PinnedDns;
 import java.io.IOException;
 import java.time.Duration;
@@ -104,10 +105,7 @@ public final class OkHttpHealthChecker implements HealthChecker {
     @Override
     public CompletableFuture<Boolean> check(ServiceInstance instance, Duration timeout) {
         requireNonNull(instance, "instance");
-        requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-        }
+        Durations.requirePositive("timeout", timeout);
         OkHttpClient probeClient = client;
         HttpUrl.Builder url = new HttpUrl.Builder().scheme(instance.secure() ? "https" : "http").port(instance.port());
         String name = logicalHost;

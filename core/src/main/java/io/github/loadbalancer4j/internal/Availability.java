@@ -71,12 +71,9 @@ final class Availability {
     /**
      * @param known every instance of the current list, in its order
      * @param now ticker time
-     * @param readBreakers whether to read each breaker's live state, or the state last seen (a list
-     *     update: a breaker that changed since was noticed by the call that changed it, which left a
-     *     refresh to read it; not reading 100,000 breakers keeps a one-instance update cheap)
      * @return the available instances (all known ones in panic mode) and the changes since last applied
      */
-    Result compute(InstanceState[] known, long now, boolean readBreakers) {
+    Result compute(InstanceState[] known, long now) {
         InstanceState[] available = new InstanceState[known.length];
         boolean[] availableAt = new boolean[known.length];
         int availableCount = 0;
@@ -86,10 +83,8 @@ final class Availability {
         long holdEnds = Snapshot.NEVER;
         for (int i = 0; i < known.length; i++) {
             InstanceState state = known[i];
-            if (readBreakers) {
-                state.refreshSeenState();
-            }
-            boolean permits = state.circuitPermittedAsSeen();
+            state.refreshSeenState();
+            boolean permits = state.circuitPermits();
             anyCircuitOpen |= !permits;
             boolean held = state.held(now);
             if (held) {
@@ -108,9 +103,8 @@ final class Availability {
                 anySlowStarting |= state.available ? state.slowStarting(now) : slowStartNanos != 0;
             }
         }
-        boolean panic = panicThreshold > 0 && known.length > 0 && availableCount < panicThreshold * known.length;
-        InstanceState[] selectable = panic ? known
-                : availableCount == known.length ? available : Arrays.copyOf(available, availableCount);
+        boolean panic = isPanic(availableCount, known.length);
+        InstanceState[] selectable = panic ? known : trimmed(available, availableCount);
         return new Result(selectable, availableCount, panic, recheckAt(now, anyCircuitOpen, anySlowStarting, holdEnds),
                 transitions, availableAt);
     }
@@ -158,11 +152,19 @@ final class Availability {
                 available[availableCount++] = known[i];
             }
         }
-        if (panicThreshold > 0 && known.length > 0 && availableCount < panicThreshold * known.length) {
+        if (isPanic(availableCount, known.length)) {
             return null;
         }
-        InstanceState[] selectable = availableCount == known.length ? available : Arrays.copyOf(available, availableCount);
-        return new Result(selectable, availableCount, false, recheckAt, List.of(), availableAt);
+        return new Result(trimmed(available, availableCount), availableCount, false, recheckAt, List.of(), availableAt);
+    }
+
+    /** Whether so few of the known instances are available that all of them are selected. */
+    private boolean isPanic(int availableCount, int knownCount) {
+        return panicThreshold > 0 && knownCount > 0 && availableCount < panicThreshold * knownCount;
+    }
+
+    private static InstanceState[] trimmed(InstanceState[] available, int count) {
+        return count == available.length ? available : Arrays.copyOf(available, count);
     }
 
     private long slowStartRecheckNanos() {

@@ -383,7 +383,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
             if (carried != null) {
                 publishLocked(carried, now);
             } else {
-                rebuildLocked(now, snapshot.recheckDue(now));
+                rebuildLocked(now);
             }
             if (change.joinedRunningFleet) {
                 // A newcomer to a running fleet starts from what the fleet costs now, not from nothing.
@@ -414,7 +414,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                     InstanceCircuitBreakers.stillWaiting(state.circuitBreaker());
                 }
             }
-            rebuildLocked(now, true);
+            rebuildLocked(now);
         }
     }
 
@@ -430,8 +430,8 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
     }
 
     /** Applies what {@link Availability} says and publishes a new snapshot; queues the events it causes. Under the lock. */
-    private void rebuildLocked(long now, boolean readBreakers) {
-        publishLocked(availability.compute(list.known(), now, readBreakers), now);
+    private void rebuildLocked(long now) {
+        publishLocked(availability.compute(list.known(), now), now);
     }
 
     /** Applies {@code r}, computed over the current list, and publishes the snapshot. Under the lock. */
@@ -482,7 +482,7 @@ public final class DefaultLoadBalancer implements LoadBalancer, InstrumentedLoad
                 refresher.queue(new StrategyChangedEvent(name, now(), previous.toString(), newStrategy.toString()));
             }
             if (!closed) {
-                rebuildLocked(ticker.getAsLong(), true);
+                rebuildLocked(ticker.getAsLong());
             }
         }
         refresher.drain();

@@ -369,12 +369,6 @@ public final class InstanceState implements StampedCost {
         return true;
     }
 
-    /** @return whether the breaker let calls through in the state last seen by {@link #refreshSeenState()} */
-    boolean circuitPermittedAsSeen() {
-        CircuitBreaker.State seen = seenState;
-        return seen != CircuitBreaker.State.OPEN && seen != CircuitBreaker.State.FORCED_OPEN;
-    }
-
     /** @return whether the breaker lets calls through in its current state (a HALF_OPEN breaker may still refuse) */
     boolean circuitPermits() {
         switch (circuitBreaker.getState()) {

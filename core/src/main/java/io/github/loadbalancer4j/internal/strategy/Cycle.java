@@ -28,25 +28,9 @@ final class Cycle {
         return turn;
     }
 
-    /** Fills the cache line before {@link Turn#next}: superclass fields come first in an object. */
-    @SuppressWarnings("unused")
-    private abstract static class PaddingBefore {
-        long p1, p2, p3, p4, p5, p6, p7, p8;
-    }
-
-    /** The turn itself. */
-    private abstract static class Turn extends PaddingBefore {
+    /** One thread's place in the cycle; only that thread reads or writes it. */
+    private static final class Position {
         int next;
-    }
-
-    /**
-     * One thread's place in the cycle; only that thread reads or writes it. Padded on both sides so
-     * that two threads' positions allocated side by side never share a cache line (every pick of one
-     * would then evict the other's).
-     */
-    @SuppressWarnings("unused")
-    private static final class Position extends Turn {
-        long q1, q2, q3, q4, q5, q6, q7, q8;
 
         Position(int start) {
             this.next = start;

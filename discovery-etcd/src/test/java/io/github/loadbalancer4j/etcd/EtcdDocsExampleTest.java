@@ -41,6 +41,9 @@ class EtcdDocsExampleTest {
 
     @AfterEach
     void restoreOutput() {
+        if (endpoint == null) {
+            return; // skipped: no etcd, output never captured
+        }
         System.setOut(console);
         try (Registrar registrar = new Registrar(endpoint, "/services/orders/")) {
             registrar.deregisterAll();

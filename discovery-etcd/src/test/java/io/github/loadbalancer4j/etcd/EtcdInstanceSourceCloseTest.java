@@ -34,6 +34,9 @@ class EtcdInstanceSourceCloseTest {
 
     @AfterEach
     void deregister() {
+        if (endpoint == null) {
+            return; // skipped: no etcd
+        }
         try (Registrar registrar = new Registrar(endpoint, prefix)) {
             registrar.deregisterAll();
         }
